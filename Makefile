@@ -1,0 +1,75 @@
+# Tiejun: `make run` serves the demo, `make test` runs the whole suite. Nothing is fetched at
+# run time: Python packages come from the locks, front-end files from package-lock.json.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+PORT ?= 8000
+VENDOR := tiejun/static/vendor
+
+.PHONY: run test install install-dev assets migrate demo lint fmt bench browser clean lock
+
+$(UV):
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check "uv>=0.5,<1"
+
+$(VENV)/.runtime: requirements.lock | $(UV)
+	$(UV) pip sync --quiet --python $(PY) requirements.lock
+	rm -f $(VENV)/.dev && touch $@
+
+$(VENV)/.dev: requirements-dev.lock | $(UV)
+	$(UV) pip sync --quiet --python $(PY) requirements-dev.lock
+	touch $(VENV)/.runtime $@
+
+install: $(VENV)/.runtime assets
+install-dev: $(VENV)/.dev assets
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --silent
+
+assets: $(VENDOR)/.stamp
+$(VENDOR)/.stamp: node_modules/.package-lock.json scripts/copy_assets.sh
+	sh scripts/copy_assets.sh
+	touch $@
+
+migrate:
+	$(PY) manage.py migrate --noinput
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo --if-empty
+	@echo ""
+	@echo "铁军 is serving on http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+demo-passwords: install
+	$(PY) manage.py demo --reset-passwords
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk) >/dev/null; }
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy tiejun
+
+fmt: install-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: install-dev browser lint
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest -p no:cacheprovider -n 2 $(PYTEST_ARGS)
+
+bench: install-dev
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+lock: | $(UV)
+	$(UV) pip compile --quiet pyproject.toml -o requirements.lock
+	$(UV) pip compile --quiet pyproject.toml --extra dev -o requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var/staticfiles

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _data_key(settings, tmp_path_factory):
+    """Each test session gets its own throw-away encryption key, never the developer's."""
+    from tiejun.lib import crypto
+
+    path = tmp_path_factory.getbasetemp() / "data.key"
+    settings.TIEJUN_DATA_KEY_FILE = str(path)
+    settings.TIEJUN_DATA_KEYS = ""
+    crypto.keyring.cache_clear()
+    yield
+    crypto.keyring.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def people(db):
+    from tiejun.testing import build_people
+
+    return build_people()
+
+
+def postgres_url() -> str | None:
+    return os.environ.get("TIEJUN_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")

@@ -1,0 +1,292 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tiejun.accounts import audit
+from tiejun.accounts.decorators import require
+from tiejun.accounts.models import User
+from tiejun.org import services
+from tiejun.org.access import get_member_for_user, get_org_for_user, scope_root
+from tiejun.org.forms import CommitteeForm, MemberFilterForm, MemberForm, OrgForm, SeatForm
+from tiejun.org.models import CommitteeSeat, Member, MemberChange, Org
+from tiejun.org.timeline import timeline_for
+
+PAGE_SIZE = 20
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _page(request: HttpRequest, queryset: QuerySet[Any], size: int = PAGE_SIZE) -> Any:
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def _querystring_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    encoded = params.urlencode()
+    return f"{encoded}&" if encoded else ""
+
+
+@require("org.view")
+def tree(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    root = scope_root(user)
+    if root is None:
+        raise PermissionDenied
+    selected = get_org_for_user(user, request.GET["org"]) if request.GET.get("org") else root
+    members = Member.objects.visible_to(user).filter(org=selected).order_by("name", "id")
+    committee = selected.current_committee()
+    context = {
+        "root": root,
+        "selected": selected,
+        "ancestors": selected.ancestors().filter(path__gte=root.path),
+        "children": selected.children.order_by("sort_order", "code"),
+        "page": _page(request, members),
+        "querystring_no_page": _querystring_without_page(request),
+        "committee": committee,
+        "seats": committee.seats.select_related("member") if committee else [],
+        "dual_members": selected.dual_members.filter(until__isnull=True).select_related("member__org"),
+        "can_manage": user.can("org.manage"),
+    }
+    template = "org/partials/org_pane.html" if request.headers.get("HX-Request") else "org/tree.html"
+    return render(request, template, context)
+
+
+@require("org.view")
+def tree_children(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_org_for_user(_user(request), pk)
+    children = org.children.order_by("sort_order", "code")
+    return render(request, "org/partials/tree_children.html", {"children": children})
+
+
+@require("org.manage")
+def org_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    initial = {}
+    if request.GET.get("parent"):
+        initial["parent"] = get_org_for_user(user, request.GET["parent"])
+    form = OrgForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        org = services.create_org(org=form.save(commit=False), by=user, request=request)
+        messages.success(request, _("已新增党组织“%(name)s”。") % {"name": org.name})
+        return redirect(f"/org/?org={org.pk}")
+    return render(request, "org/org_form.html", {"form": form})
+
+
+@require("org.manage")
+def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    org = get_org_for_user(user, pk)
+    form = OrgForm(request.POST or None, instance=org, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_org(org=form.save(commit=False), by=user, request=request,
+                                expected_version=form.cleaned_data["version"] or 0)
+        except services.StaleEdit as stale:
+            form.add_error(None, stale.message)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect(f"/org/?org={org.pk}")
+    return render(request, "org/org_form.html", {"form": form, "org": org})
+
+
+@require("org.manage")
+def committee_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    org = get_org_for_user(user, pk)
+    form = CommitteeForm(request.POST or None, org=org)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            # The new committee replaces the current one: 换届 ends the old term that day.
+            org.committees.filter(ended_on__isnull=True).update(ended_on=form.cleaned_data["elected_on"])
+            committee = form.save(commit=False)
+            committee.org = org
+            committee.save()
+            audit.record("committee.create", request=request, obj=committee)
+        messages.success(request, _("已登记新一届委员会，请添加委员。"))
+        return redirect(f"/org/?org={org.pk}")
+    return render(request, "org/committee_form.html", {"form": form, "org": org})
+
+
+@require("org.manage")
+def seat_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    org = get_org_for_user(user, pk)
+    committee = org.current_committee()
+    if committee is None:
+        messages.error(request, _("请先登记委员会。"))
+        return redirect(f"/org/?org={org.pk}")
+    form = SeatForm(request.POST or None, org=org)
+    if request.method == "POST" and form.is_valid():
+        seat = form.save(commit=False)
+        seat.committee = committee
+        try:
+            seat.validate_constraints()
+            seat.save()
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            audit.record("committee.seat_add", request=request, obj=seat)
+            return redirect(f"/org/?org={org.pk}")
+    return render(request, "org/seat_form.html", {"form": form, "org": org, "committee": committee})
+
+
+@require("org.manage")
+@require_POST
+def seat_delete(request: HttpRequest, pk: int, seat_pk: int) -> HttpResponse:
+    org = get_org_for_user(_user(request), pk)
+    seat = get_object_or_404(CommitteeSeat, pk=seat_pk, committee__org=org)
+    audit.record("committee.seat_remove", request=request, obj=seat)
+    seat.delete()
+    return redirect(f"/org/?org={org.pk}")
+
+
+def _filtered_members(user: User, form: MemberFilterForm) -> tuple[QuerySet[Any], Org | None, dt.date | None]:
+    """Members (or, with 截至日期, their history rows in force that day) matching the filters."""
+    data = form.cleaned_data if form.is_valid() else {}
+    org = get_org_for_user(user, data["org"]) if data.get("org") else scope_root(user)
+    as_of = data.get("as_of")
+    if as_of:
+        rows: Any = MemberChange.objects.visible_to(user).as_of(as_of).select_related("org", "member")
+        order = ["org_path", "member__name", "member_id"]
+    else:
+        rows = Member.objects.visible_to(user).select_related("org")
+        order = ["org_path", "name", "id"]
+    if org is not None and not user.is_member_only:
+        rows = rows.in_subtree(org) if data.get("subtree", True) else rows.filter(org=org)
+    if data.get("category"):
+        rows = rows.filter(category=data["category"])
+    if data.get("status"):
+        rows = rows.filter(status=data["status"])
+    if data.get("q"):
+        rows = rows.search(data["q"])
+    return rows.order_by(*order), org, as_of
+
+
+@require("member.view")
+def member_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = MemberFilterForm(request.GET or None)
+    rows, org, as_of = _filtered_members(user, form)
+    context = {
+        "form": form, "org": org, "as_of": as_of, "page": _page(request, rows),
+        "querystring_no_page": _querystring_without_page(request),
+        "can_manage": user.can("member.manage"), "can_export": user.can("member.export"),
+    }
+    template = "org/partials/member_table.html" if request.headers.get("HX-Request") else "org/member_list.html"
+    return render(request, template, context)
+
+
+@require("member.export")
+def member_export(request: HttpRequest) -> HttpResponse:
+    from tiejun.org.exchange import export_response
+
+    user = _user(request)
+    rows, _org, as_of = _filtered_members(user, MemberFilterForm(request.GET or None))
+    if as_of:
+        rows = Member.objects.filter(pk__in=rows.values("member_id")).order_by("org_path", "name", "id")
+    audit.record("member.export", request=request, detail={"filters": request.GET.dict()})
+    return export_response(rows.select_related("org"))
+
+
+@require("member.view")
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    member = get_member_for_user(user, pk)
+    context = {
+        "member": member,
+        "timeline": timeline_for(member),
+        "seats": member.seats.select_related("committee__org"),
+        "dual_lives": member.dual_lives.select_related("org"),
+        "can_manage": user.can("member.manage") and not user.is_member_only,
+        "can_reveal": user.may_reveal_personal_data,
+        "tab": request.GET.get("tab", "info"),
+    }
+    return render(request, "org/member_detail.html", context)
+
+
+@require("member.view")
+@require_POST
+def member_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    member = get_member_for_user(user, pk)
+    if not user.may_reveal_personal_data:
+        audit.record("member.reveal", request=request, obj=member, result="denied")
+        raise PermissionDenied
+    audit.record("member.reveal", request=request, obj=member, detail={"fields": ["id_number", "phone"]})
+    return render(request, "org/partials/revealed.html", {"member": member, "id_number": member.id_number()})
+
+
+@require("member.manage")
+def member_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    initial = {}
+    if request.GET.get("org"):
+        initial["org"] = get_org_for_user(user, request.GET["org"])
+    form = MemberForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.create_member(data=form.member_data(), by=user, request=request)
+        except (ValidationError, IntegrityError) as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("已新增党员“%(name)s”。") % {"name": member.name})
+            return redirect("org:member_detail", pk=member.pk)
+    return render(request, "org/member_form.html", {"form": form})
+
+
+@require("member.manage")
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    member = get_member_for_user(user, pk)
+    form = MemberForm(request.POST or None, instance=member, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_member(
+                member_id=member.pk, data=form.member_data(), by=user, request=request,
+                expected_version=form.cleaned_data.get("version") or 0,
+                effective_on=form.cleaned_data.get("effective_on"),
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except services.StaleEdit as stale:
+            form.add_error(None, stale.message)
+        except (ValidationError, IntegrityError) as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("已保存，变更已记入历史。"))
+            return redirect("org:member_detail", pk=member.pk)
+    return render(request, "org/member_form.html", {"form": form, "member": member})
+
+
+def _form_error(form: Any, error: Exception) -> None:
+    if isinstance(error, IntegrityError):
+        form.add_error("id_number", _("该身份证号已登记在另一名党员的档案中。"))
+    elif hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():  # type: ignore[union-attr]
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    from tiejun.org.stats import home_numbers
+
+    user = _user(request)
+    return render(request, "home.html", {"numbers": home_numbers(user), "root": scope_root(user)})
