@@ -8,13 +8,43 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 
-from tiejun.accounts.models import AuditEntry, User, append_audit
+from tiejun.accounts.models import AuditEntry, User, append_audit, append_audit_many
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
     return request.META.get("REMOTE_ADDR") or None
+
+
+def entry_fields(
+    action: str,
+    *,
+    request: HttpRequest | None = None,
+    user: User | None = None,
+    obj: models.Model | None = None,
+    result: str = AuditEntry.Result.ok,
+    detail: dict[str, Any] | None = None,
+    username: str = "",
+) -> dict[str, Any]:
+    """The columns of one entry; `record` appends one, `record_many` appends a batch."""
+    if user is None and request is not None and request.user.is_authenticated:
+        user = request.user  # type: ignore[assignment]
+    return {
+        "user": user,
+        "username": username or (user.username if user else ""),
+        "ip": client_ip(request),
+        "action": action,
+        "object_type": obj._meta.label_lower if obj is not None else "",
+        "object_id": str(obj.pk) if obj is not None else "",
+        "object_repr": str(obj)[:200] if obj is not None else "",
+        "result": result,
+        "detail": detail or {},
+    }
+
+
+def record_many(rows: list[dict[str, Any]]) -> list[AuditEntry]:
+    return append_audit_many(rows)
 
 
 def record(
@@ -27,18 +57,9 @@ def record(
     detail: dict[str, Any] | None = None,
     username: str = "",
 ) -> AuditEntry:
-    if user is None and request is not None and request.user.is_authenticated:
-        user = request.user  # type: ignore[assignment]
     return append_audit(
-        user=user,
-        username=username or (user.username if user else ""),
-        ip=client_ip(request),
-        action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
-        result=result,
-        detail=detail or {},
+        **entry_fields(action, request=request, user=user, obj=obj, result=result,
+                       detail=detail, username=username)
     )
 
 

@@ -185,13 +185,20 @@ def audit_algorithm() -> str:
 
 def append_audit(**fields: Any) -> AuditEntry:
     """Append one entry to the chain (used by tiejun.accounts.audit)."""
+    return append_audit_many([fields])[0]
+
+
+def append_audit_many(rows: list[dict[str, Any]]) -> list[AuditEntry]:
+    """Append entries in order under one lock of the chain's head (bulk imports)."""
     with transaction.atomic():
         head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1)
-        entry = AuditEntry(
-            seq=head.seq + 1, at=timezone.now(), algorithm=audit_algorithm(),
-            prev_digest=head.digest, **fields,
-        )
-        entry.digest = entry.compute_digest()
-        entry.save()
-        AuditHead.objects.filter(pk=1).update(seq=entry.seq, digest=entry.digest)
-    return entry
+        at, algorithm = timezone.now(), audit_algorithm()
+        entries, seq, digest = [], head.seq, head.digest
+        for fields in rows:
+            seq += 1
+            entry = AuditEntry(seq=seq, at=at, algorithm=algorithm, prev_digest=digest, **fields)
+            entry.digest = digest = entry.compute_digest()
+            entries.append(entry)
+        AuditEntry.objects.bulk_create(entries, batch_size=1000)
+        AuditHead.objects.filter(pk=1).update(seq=seq, digest=digest)
+    return entries
