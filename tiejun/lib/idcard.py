@@ -15,6 +15,9 @@ PROVINCE_CODES = frozenset(
 )
 
 
+_FLOAT_DAMAGE = "身份证号被 Excel 存成了数字（科学计数法），末几位已丢失，请将该列设为文本后重新填写"
+
+
 @dataclass
 class IdCheck:
     number: str
@@ -54,14 +57,21 @@ def _looks_like_float_damage(number: str) -> bool:
     return "E+" in number or (("." in number) and number.replace(".", "").isdigit())
 
 
+# A float keeps about 15.9 significant digits: an 18-digit number in one has lost its tail.
+_FLOAT_EXACT_BELOW = 10**15
+
+
 def validate(raw: object, today: dt.date | None = None) -> IdCheck:
     number = normalize(raw)
     result = IdCheck(number=number)
+    if isinstance(raw, float) and abs(raw) >= _FLOAT_EXACT_BELOW:
+        result.errors.append(_FLOAT_DAMAGE)
+        return result
     if not number:
         result.errors.append("身份证号为空")
         return result
     if _looks_like_float_damage(number):
-        result.errors.append("身份证号被 Excel 存成了数字（科学计数法），末几位已丢失，请将该列设为文本后重新填写")
+        result.errors.append(_FLOAT_DAMAGE)
         return result
     if len(number) == 15 and number.isdigit():
         number = result.number = upgrade_15(number)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,7 +127,8 @@ def update_member(*, member_id: int, data: MemberData, expected_version: int, by
 def create_org(*, org: Org, by: User | None, request: Any = None) -> Org:
     """Save a new org (already cleaned) and give it its path under its parent."""
     org.name_folded = chinese.fold_name(org.name)
-    org.path = f"tmp-{id(org)}-{dt.datetime.now().timestamp()}"
+    # The path holds the org's own id, known only after the insert: a unique placeholder first.
+    org.path = f"pending-{uuid.uuid4().hex}"
     org.save()
     org.path = (org.parent.path if org.parent else "") + path_segment(org.pk)
     org.depth = org.parent.depth + 1 if org.parent else 0
