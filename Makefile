@@ -7,7 +7,7 @@ UV := $(VENV)/bin/uv
 PORT ?= 8000
 VENDOR := tiejun/static/vendor
 
-.PHONY: run test install install-dev assets migrate demo lint fmt bench browser clean lock
+.PHONY: run test test-sqlite test-postgres install install-dev assets migrate demo lint fmt bench browser clean lock
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,13 @@ test: install-dev browser lint
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -p no:cacheprovider -n 2 $(PYTEST_ARGS)
+	sh scripts/test_postgres.sh $(PYTEST_ARGS)
+
+test-sqlite: install-dev browser
+	$(PY) -m pytest -p no:cacheprovider -n 2 $(PYTEST_ARGS)
+
+test-postgres: install-dev
+	CI=true sh scripts/test_postgres.sh $(PYTEST_ARGS)
 
 bench: install-dev
 	$(PY) bench/run.py $(BENCH_ARGS)

@@ -20,7 +20,8 @@ class MemberFilterForm(forms.Form):
     q = forms.CharField(label=_("姓名"), required=False,
                         widget=forms.TextInput(attrs={"placeholder": _("姓名、拼音首字母")}))
     org = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    subtree = forms.BooleanField(label=_("含下级组织"), required=False, initial=True)
+    # Off by default, so a bound form without the box still covers the whole subtree.
+    direct = forms.BooleanField(label=_("仅本组织（不含下级）"), required=False)
     category = forms.ChoiceField(label=_("人员类别"), required=False,
                                  choices=[("", _("全部")), *Member.Category.choices])
     status = forms.ChoiceField(label=_("党籍状态"), required=False,

@@ -169,7 +169,7 @@ def _filtered_members(user: User, form: MemberFilterForm) -> tuple[QuerySet[Any]
         rows = Member.objects.visible_to(user).select_related("org")
         order = ["org_path", "name", "id"]
     if org is not None and not user.is_member_only:
-        rows = rows.in_subtree(org) if data.get("subtree", True) else rows.filter(org=org)
+        rows = rows.filter(org=org) if data.get("direct") else rows.in_subtree(org)
     if data.get("category"):
         rows = rows.filter(category=data["category"])
     if data.get("status"):
