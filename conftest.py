@@ -27,6 +27,13 @@ def _fresh_caches():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _admin_second_factor_off(settings):
+    """Tests log administrators in with force_login, which has no TOTP step. The second factor's
+    own tests (tiejun/accounts/tests/test_it_totp.py) switch it back on."""
+    settings.TIEJUN_REQUIRE_ADMIN_OTP = False
+
+
 @pytest.fixture
 def people(db):
     from tiejun.testing import build_people

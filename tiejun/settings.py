@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "tiejun.accounts.middleware.SessionLimitsMiddleware",
+    # Before the password policy: a password alone must not even reach the change-password page.
+    "tiejun.accounts.second_factor.AdminSecondFactorMiddleware",
     "tiejun.accounts.middleware.PasswordPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -133,9 +135,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "tiejun.accounts.passwords.HistoryValidator"},
 ]
 
-# Lockout (SECURITY.md item 4): the numbers come from the rules table's defaults.
-AXES_FAILURE_LIMIT = rule_default("security.login.max_failures")
-AXES_COOLOFF_TIME = rule_default("security.login.lockout_minutes") / 60  # hours
+# Lockout (SECURITY.md item 4): the numbers come from the rules table, overrides included.
+AXES_FAILURE_LIMIT = "tiejun.accounts.lockout.failure_limit"
+AXES_COOLOFF_TIME = "tiejun.accounts.lockout.cool_off"
 # Lock the account, not the address: a whole office often shares one NAT address.
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
@@ -151,6 +153,15 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Django's own CSRF page is in English; ours says the same in Chinese.
+CSRF_FAILURE_VIEW = "tiejun.accounts.views.csrf_failure"
+
+# Second factor (TOTP) for the three administrator roles (SECURITY.md item 6). Development may
+# switch it off; `check --deploy` refuses that in production (tiejun.accounts.checks).
+TIEJUN_REQUIRE_ADMIN_OTP = envbool("TIEJUN_REQUIRE_ADMIN_OTP", "1")
+OTP_TOTP_ISSUER = "铁军"
+# Where `manage.py backup` writes when no path is given; keep it off the web server's disk.
+TIEJUN_BACKUP_DIR = Path(os.environ.get("TIEJUN_BACKUP_DIR", VAR_DIR / "backups"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 

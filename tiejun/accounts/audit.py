@@ -7,8 +7,58 @@ from typing import Any
 
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from tiejun.accounts.models import AuditEntry, User, append_audit, append_audit_many
+
+# Who an entry names when a management command (cron, the console) acted, not a person.
+SYSTEM_USERNAME = "系统命令"
+
+# Chinese names of the actions, for the audit list and its export; unknown codes show as they are.
+ACTION_LABELS: dict[str, Any] = {
+    "login": _("登录"),
+    "logout": _("退出登录"),
+    "login_failed": _("登录失败"),
+    "login_rate_limited": _("登录过于频繁被拒"),
+    "lockout": _("账户锁定"),
+    "session_expired": _("会话超时退出"),
+    "password_change": _("修改口令"),
+    "otp.enrol": _("绑定动态口令"),
+    "otp.verify": _("动态口令验证"),
+    "access.denied": _("越权访问被拒"),
+    "account.create": _("新建账户"),
+    "account.update": _("修改账户"),
+    "account.enable": _("启用账户"),
+    "account.disable": _("停用账户"),
+    "account.disable_inactive": _("停用长期未用账户"),
+    "account.password_reset": _("重置口令"),
+    "account.role_change": _("变更角色"),
+    "account.reveal_grant": _("授予查看完整个人信息权限"),
+    "account.reveal_revoke": _("撤销查看完整个人信息权限"),
+    "account.unlock": _("解除锁定"),
+    "account.otp_reset": _("重置动态口令"),
+    "audit.view": _("查看审计日志"),
+    "audit.export": _("导出审计日志"),
+    "audit.verify": _("校验审计日志完整性"),
+    "audit.prune": _("清理到期审计日志"),
+    "backup.create": _("数据备份"),
+    "backup.restore": _("数据恢复"),
+    "data_key.rotate": _("轮换数据密钥"),
+    "rules.override": _("修改规则表"),
+    "member.create": _("新增党员"),
+    "member.update": _("修改党员信息"),
+    "member.reveal": _("查看完整身份证号和手机号"),
+    "member.export": _("导出党员信息"),
+    "org.create": _("新增党组织"),
+    "org.update": _("修改党组织"),
+    "committee.create": _("登记委员会"),
+    "committee.seat_add": _("添加委员"),
+    "committee.seat_remove": _("移除委员"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -58,8 +108,15 @@ def record(
     username: str = "",
 ) -> AuditEntry:
     return append_audit(
-        **entry_fields(action, request=request, user=user, obj=obj, result=result,
-                       detail=detail, username=username)
+        **entry_fields(
+            action,
+            request=request,
+            user=user,
+            obj=obj,
+            result=result,
+            detail=detail,
+            username=username,
+        )
     )
 
 

@@ -21,3 +21,22 @@ def no_superuser_in_production(app_configs: Any, **kwargs: Any) -> list[checks.C
     except DatabaseError:
         return []
     return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def admin_second_factor_in_production(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    if getattr(settings, "PRODUCTION", False) and not settings.TIEJUN_REQUIRE_ADMIN_OTP:
+        return [
+            checks.Error(
+                "生产环境不得关闭三员的动态口令（TIEJUN_REQUIRE_ADMIN_OTP）。", id="tiejun.E002"
+            )
+        ]
+    return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def no_debug_in_production(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    # Django only warns (security.W018); a stack trace on a government intranet is an error.
+    if getattr(settings, "PRODUCTION", False) and settings.DEBUG:
+        return [checks.Error("生产环境不得开启 DEBUG。", id="tiejun.E003")]
+    return []

@@ -14,6 +14,9 @@ MENU = [
     ("组织与党员", "org:tree", "org.view"),
     ("党员名册", "org:member_list", "member.view"),
     ("规则表", "rules:list", "rules.manage"),
+    ("账户管理", "accounts:user_list", "accounts.manage"),
+    ("安全管理", "accounts:security", "security.manage"),
+    ("审计日志", "accounts:audit_list", "audit.view"),
 ]
 
 
@@ -21,9 +24,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return {}
-    items = [
-        {"label": _(label), "url": reverse(name), "active": request.path == reverse(name)}
-        for label, name, permission in MENU
-        if permission is None or user.can(permission)
-    ]
+    items = []
+    for label, name, permission in MENU:
+        if permission is None or user.can(permission):
+            url = reverse(name)
+            # A page below an entry (a user's edit page under 账户管理) keeps the entry lit.
+            active = request.path == url or (url != "/" and request.path.startswith(url))
+            items.append({"label": _(label), "url": url, "active": active})
     return {"menu": items}

@@ -45,16 +45,26 @@ class SessionLimitsMiddleware:
 class PasswordPolicyMiddleware:
     """Sends a user who must change the password (first login, reset, too old) to that page."""
 
-    ALLOWED = ("accounts:password_change", "accounts:logout")
+    # The second-factor pages come first for administrators (AdminSecondFactorMiddleware).
+    ALLOWED = (
+        "accounts:password_change",
+        "accounts:logout",
+        "accounts:otp_setup",
+        "accounts:otp_verify",
+    )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not request.path.startswith(("/static/", "/api/")):
-            if password_change_due(user) and request.path not in {reverse(n) for n in self.ALLOWED}:
-                return redirect("accounts:password_change")
+        if (
+            user.is_authenticated
+            and not request.path.startswith(("/static/", "/api/"))
+            and password_change_due(user)
+            and request.path not in {reverse(n) for n in self.ALLOWED}
+        ):
+            return redirect("accounts:password_change")
         return self.get_response(request)
 
 

@@ -6,7 +6,7 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -20,19 +20,25 @@ class User(AbstractUser):
 
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.member)
     org = models.ForeignKey(
-        "org.Org", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "org.Org",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("管理范围"),
     )
     member = models.OneToOneField(
-        "org.Member", on_delete=models.SET_NULL, null=True, blank=True, related_name="account",
+        "org.Member",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="account",
         verbose_name=_("对应党员"),
     )
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     may_reveal_personal_data = models.BooleanField(_("可查看完整身份证号和手机号"), default=False)
     must_change_password = models.BooleanField(default=True)
     password_changed_at = models.DateTimeField(null=True, blank=True)
-
-    objects = UserManager()
 
     class Meta:
         verbose_name = _("用户")
@@ -58,9 +64,9 @@ class User(AbstractUser):
 
     def scope_path(self) -> str | None:
         """The org path whose subtree this user works in; None when it sees no Party data."""
-        if self.role in ORG_ROLES and self.org_id:
+        if self.role in ORG_ROLES and self.org is not None:
             return self.org.path
-        if self.role == Role.member and self.member_id:
+        if self.role == Role.member and self.member is not None:
             return self.member.org_path
         return None
 
@@ -74,6 +80,9 @@ class PasswordHistory(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"
 
 
 def _token_digest(key: str) -> str:
@@ -123,6 +132,22 @@ class AuditHead(models.Model):
     seq = models.BigIntegerField(default=0)
     digest = models.CharField(max_length=64, default="0" * 64)
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.digest[:12]}"
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    """Refuses bulk rewrites: the trail is append-only through the ORM as well as per row."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise ValidationError("审计记录只能追加，不能修改。")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        raise ValidationError("审计记录只能追加，不能修改。")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ValidationError("审计记录只能由保存期限到期清理命令删除。")
+
 
 class AuditEntry(models.Model):
     """One audited event. Append-only and hash-chained: each digest covers the previous one."""
@@ -134,7 +159,11 @@ class AuditEntry(models.Model):
 
     seq = models.BigIntegerField(unique=True)
     at = models.DateTimeField(_("时间"), db_index=True)
-    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # PROTECT, not SET_NULL: nulling user_id would rewrite entries and break their digests.
+    # Accounts that have acted are disabled, never deleted.
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     username = models.CharField(_("用户"), max_length=150, blank=True)
     ip = models.GenericIPAddressField(_("IP"), null=True, blank=True)
     action = models.CharField(_("操作"), max_length=50, db_index=True)
@@ -147,6 +176,8 @@ class AuditEntry(models.Model):
     prev_digest = models.CharField(max_length=64)
     digest = models.CharField(max_length=64)
 
+    objects = AuditEntryQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
@@ -154,19 +185,6 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.username}"
-
-    def payload(self) -> bytes:
-        body: dict[str, Any] = {
-            "seq": self.seq, "at": self.at.isoformat(), "user": self.user_id,
-            "username": self.username, "ip": self.ip, "action": self.action,
-            "object_type": self.object_type, "object_id": self.object_id,
-            "object_repr": self.object_repr, "result": self.result, "detail": self.detail,
-            "prev": self.prev_digest,
-        }
-        return json.dumps(body, sort_keys=True, ensure_ascii=False, default=str).encode()
-
-    def compute_digest(self) -> str:
-        return hashlib.new(self.algorithm, self.payload()).hexdigest()
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # An integrity guard, not business logic: entries are written once by audit.record().
@@ -176,6 +194,26 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValidationError("审计记录只能由保存期限到期清理命令删除。")
+
+    def payload(self) -> bytes:
+        body: dict[str, Any] = {
+            "seq": self.seq,
+            "at": self.at.isoformat(),
+            "user": self.user_id,
+            "username": self.username,
+            "ip": self.ip,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "object_repr": self.object_repr,
+            "result": self.result,
+            "detail": self.detail,
+            "prev": self.prev_digest,
+        }
+        return json.dumps(body, sort_keys=True, ensure_ascii=False, default=str).encode()
+
+    def compute_digest(self) -> str:
+        return hashlib.new(self.algorithm, self.payload()).hexdigest()
 
 
 def audit_algorithm() -> str:

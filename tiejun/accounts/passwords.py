@@ -33,7 +33,8 @@ class ComplexityValidator:
             raise ValidationError(_("口令至少 %(n)s 位。") % {"n": min_length}, code="too_short")
         if character_classes(password) < min_classes:
             raise ValidationError(
-                _("口令须包含大写字母、小写字母、数字、符号中的至少 %(n)s 类。") % {"n": min_classes},
+                _("口令须包含大写字母、小写字母、数字、符号中的至少 %(n)s 类。")
+                % {"n": min_classes},
                 code="too_simple",
             )
         username = getattr(user, "username", "")
@@ -41,7 +42,9 @@ class ComplexityValidator:
             raise ValidationError(_("口令不能包含用户名。"), code="contains_username")
 
     def get_help_text(self) -> str:
-        return _("至少 %(n)s 位，包含大写字母、小写字母、数字、符号中的至少 %(c)s 类，不含用户名。") % {
+        return _(
+            "至少 %(n)s 位，包含大写字母、小写字母、数字、符号中的至少 %(c)s 类，不含用户名。"
+        ) % {
             "n": rules.get("security.password.min_length"),
             "c": rules.get("security.password.min_classes"),
         }
@@ -54,7 +57,9 @@ class HistoryValidator:
         keep = rules.get("security.password.history")
         earlier = [user.password, *user.password_history.values_list("password", flat=True)[:keep]]  # type: ignore[attr-defined]
         if any(encoded and check_password(password, encoded) for encoded in earlier[:keep]):
-            raise ValidationError(_("不能使用最近 %(n)s 次用过的口令。") % {"n": keep}, code="reused")
+            raise ValidationError(
+                _("不能使用最近 %(n)s 次用过的口令。") % {"n": keep}, code="reused"
+            )
 
     def password_changed(self, password: str, user: object = None) -> None:
         """Called by Django after set_password(); remembers the new hash."""

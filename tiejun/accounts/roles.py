@@ -20,6 +20,8 @@ class Role(models.TextChoices):
 # most one of them, and none of the three is granted any of the others' permissions below.
 ADMIN_ROLES = frozenset({Role.system_admin, Role.security_admin, Role.audit_admin})
 ORG_ROLES = frozenset({Role.office, Role.secretary, Role.committee_member})
+# What the system administrator may give a new account; roles themselves are the security admin's.
+CREATABLE_ROLES = (Role.office, Role.secretary, Role.committee_member, Role.member)
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "org.view": frozenset({Role.office, Role.secretary, Role.committee_member, Role.member}),

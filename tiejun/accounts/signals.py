@@ -29,9 +29,13 @@ def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 @receiver(user_login_failed)
-def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+def on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
     audit.record(
-        "login_failed", request=request, username=str(credentials.get("username", ""))[:150],
+        "login_failed",
+        request=request,
+        username=str(credentials.get("username", ""))[:150],
         result="failed",
     )
 
