@@ -54,6 +54,14 @@ class MemberForm(forms.ModelForm):
         self.fields["org"].queryset = (
             Org.objects.visible_to(user).filter(kind__in=MEMBER_HOLDING_KINDS).active().order_by("path")
         )
+        for field in self.fields.values():
+            choices = getattr(field, "choices", None)
+            if choices and list(choices)[0][0] in ("", None):
+                field.choices = [("", _("请选择")), *list(choices)[1:]]
+        self.fields["gender"].choices = [("", _("按身份证号自动判断")), *Member.Gender.choices]
+        home = user.org
+        if not self.instance.pk and home is not None and home.kind in MEMBER_HOLDING_KINDS:
+            self.fields["org"].initial = self.initial.get("org", home)
         self.fields["birth_date"].required = False
         self.fields["birth_date"].help_text = _("留空则取身份证号中的出生日期")
         self.fields["gender"].required = False
