@@ -1,0 +1,103 @@
+"""Dates as people type them into spreadsheets, and as Excel stores them.
+
+Accepted: 2019-07-01, 2019/7/1, 2019.7.1, 2019年7月1日 (or 号), 20190701, the same in full-width
+digits or with stray spaces, a trailing time of day ("2019-07-01 00:00:00" from a CSV), date
+cells, and Excel's day serials in number cells. Anything else raises DateError with a Chinese
+message that says what was wrong and how to write it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+# Members are born, join and become full members between these years; outside them the cell
+# is a typing error (a serial number, a phone number), not a date.
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+HINT = "请写成 2019-07-01、2019/7/1、2019.7.1、2019年7月1日 或 20190701 的形式"
+
+_SEPARATED = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?")
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_YEAR_MONTH = re.compile(r"(\d{4})[-/.年](\d{1,2})月?")
+# A time of day after the date, as Excel writes date cells into a CSV.
+_TIME_TAIL = re.compile(r"(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Excel's day 0 is 1899-12-30 once its 1900 leap-year bug (serial 60) is behind us.
+_EXCEL_1900 = dt.date(1899, 12, 30)
+_EXCEL_1904 = dt.date(1904, 1, 1)
+_FIRST_SAFE_SERIAL = 61
+_MAX_SERIAL = (dt.date(MAX_YEAR, 12, 31) - _EXCEL_1900).days
+_SHOWN_CHARS = 20
+
+
+class DateError(ValueError):
+    """A cell that is not a usable date; `message` is Chinese and says how to write one."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def parse_date(value: object, *, date1904: bool = False) -> dt.date | None:
+    """The date a cell holds; None for an empty cell; DateError for anything else."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return _in_range(value.date(), value)
+    if isinstance(value, dt.date):
+        return _in_range(value, value)
+    if isinstance(value, bool):
+        raise DateError(f"“{value}”不是日期，{HINT}")
+    if isinstance(value, int | float):
+        return _from_number(value, date1904)
+    text = _compact_text(value)
+    return _from_text(text) if text else None
+
+
+def _compact_text(value: object) -> str:
+    text = unicodedata.normalize("NFKC", str(value)).translate(_INVISIBLE).strip()
+    # The time goes before the spaces do, or "2019-07-10 0:00" would read as the 1st.
+    return "".join(_TIME_TAIL.sub("", text).split())
+
+
+def _shown(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "…"
+
+
+def _from_text(text: str) -> dt.date:
+    match = _SEPARATED.fullmatch(text) or _COMPACT.fullmatch(text)
+    if match:
+        return _make(int(match[1]), int(match[2]), int(match[3]), text)
+    if _YEAR_MONTH.fullmatch(text):
+        raise DateError(f"“{_shown(text)}”缺少日，日期须写到日，{HINT}")
+    raise DateError(f"“{_shown(text)}”不是可识别的日期，{HINT}")
+
+
+def _from_number(number: float, date1904: bool) -> dt.date:
+    if number != number or number in (float("inf"), float("-inf")):  # NaN and infinities
+        raise DateError(f"“{number}”不是日期，{HINT}")
+    whole = int(number)
+    if whole == number and 10_000_000 <= whole <= 99_999_999:  # 20190701 typed as a number
+        return _from_text(str(whole))
+    epoch = _EXCEL_1904 if date1904 else _EXCEL_1900
+    first = 0 if date1904 else _FIRST_SAFE_SERIAL
+    if first <= whole <= _MAX_SERIAL:
+        return _in_range(epoch + dt.timedelta(days=whole), number)
+    raise DateError(f"“{_shown(number)}”不是日期，{HINT}")
+
+
+def _make(year: int, month: int, day: int, text: str) -> dt.date:
+    try:
+        day_value = dt.date(year, month, day)
+    except ValueError:
+        raise DateError(f"“{_shown(text)}”不是存在的日期，请核对年、月、日") from None
+    return _in_range(day_value, text)
+
+
+def _in_range(day: dt.date, shown: object) -> dt.date:
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise DateError(f"“{_shown(shown)}”的年份不合理（应在{MIN_YEAR}年至{MAX_YEAR}年之间）")
+    return day

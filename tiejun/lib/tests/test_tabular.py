@@ -1,0 +1,301 @@
+from __future__ import annotations
+
+import datetime as dt
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlwt
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tiejun.lib.tabular import (
+    TableError,
+    find_header,
+    header_key,
+    inspect_file,
+    match_header,
+    read_table,
+)
+
+ALIASES = {"姓名": "name", "身份证号": "id_number", "身份证号码": "id_number", "性别": "gender"}
+REQUIRED = {"name": "姓名", "id_number": "身份证号"}
+
+
+def _xlsx(path: Path, rows: list[list[object]]) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def _xls(path: Path, rows: list[list[object]]) -> Path:
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Sheet1")
+    date_style = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, dt.date):
+                sheet.write(r, c, value, date_style)
+            elif value is not None:
+                sheet.write(r, c, value)
+    book.save(str(path))
+    return path
+
+
+def _all_rows(path: Path, kind: str) -> list[tuple[int, tuple[object, ...]]]:
+    with read_table(path, kind) as table:
+        return list(table.rows)
+
+
+# -- upload checks ----------------------------------------------------------------------------
+
+
+def test_it_knows_each_allowed_kind_by_its_content(tmp_path):
+    assert inspect_file(_xlsx(tmp_path / "a.xlsx", [["姓名"]]), "a.xlsx") == "xlsx"
+    assert inspect_file(_xls(tmp_path / "a.xls", [["姓名"]]), "a.xls") == "xls"
+    csv_path = tmp_path / "a.csv"
+    csv_path.write_bytes("姓名,身份证号\r\n".encode("gb18030"))
+    assert inspect_file(csv_path, "a.csv") == "csv"
+
+
+def test_an_xlsx_saved_with_an_xls_name_is_read_as_what_it_is(tmp_path):
+    path = _xlsx(tmp_path / "wps.xls", [["姓名"]])
+    assert inspect_file(path, "名册.xls") == "xlsx"
+
+
+def test_it_refuses_a_renamed_executable(tmp_path):
+    path = tmp_path / "virus.xlsx"
+    path.write_bytes(b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(200))
+    with pytest.raises(TableError) as caught:
+        inspect_file(path, "名册.xlsx")
+    assert "拒绝" in caught.value.message
+
+
+@pytest.mark.parametrize("name", ["名册.exe", "名册.txt", "名册", "名册.xlsx.exe"])
+def test_it_refuses_names_off_the_allow_list(tmp_path, name):
+    path = tmp_path / "upload"
+    path.write_text("姓名,身份证号\n", encoding="utf-8")
+    with pytest.raises(TableError, match="只能导入"):
+        inspect_file(path, name)
+
+
+def test_it_refuses_text_posing_as_a_workbook_and_a_workbook_posing_as_text(tmp_path):
+    text = tmp_path / "a"
+    text.write_text("姓名,身份证号\n", encoding="utf-8")
+    with pytest.raises(TableError, match="扩展名不符"):
+        inspect_file(text, "名册.xlsx")
+    book = _xlsx(tmp_path / "b.xlsx", [["姓名"]])
+    with pytest.raises(TableError, match="扩展名不符"):
+        inspect_file(book, "名册.csv")
+
+
+def test_it_refuses_a_zip_that_is_not_a_workbook(tmp_path):
+    path = tmp_path / "a.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("word/document.xml", "<w/>")
+        archive.writestr("[Content_Types].xml", "<Types/>")
+    with pytest.raises(TableError, match="不是 Excel 工作簿"):
+        inspect_file(path, "a.xlsx")
+
+
+def test_it_refuses_a_zip_bomb_before_inflating_it(tmp_path):
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\x00" * (64 * 1024 * 1024))
+    assert path.stat().st_size < 1024 * 1024
+    with pytest.raises(TableError, match="压缩炸弹"):
+        inspect_file(path, "bomb.xlsx")
+
+
+def test_it_refuses_an_oversized_and_an_empty_file(tmp_path):
+    path = _xlsx(tmp_path / "a.xlsx", [["姓名"]] * 50)
+    with pytest.raises(TableError, match="文件过大"):
+        inspect_file(path, "a.xlsx", max_bytes=1024)
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(TableError, match="空的"):
+        inspect_file(empty, "empty.csv")
+
+
+def test_it_refuses_binary_posing_as_csv_but_reads_excels_unicode_text(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes("name\t姓名".encode("utf-16-le"))  # NUL bytes and no byte-order mark
+    with pytest.raises(TableError, match="拒绝"):
+        inspect_file(path, "a.csv")
+    path.write_bytes("姓名\t职务\r\n张三\t科员\r\n".encode("utf-16"))  # with the mark
+    assert inspect_file(path, "a.csv") == "csv"
+    assert _all_rows(path, "csv")[1] == (2, ("张三", "科员"))
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def test_it_numbers_rows_as_the_spreadsheet_shows_them(tmp_path):
+    path = _xlsx(tmp_path / "a.xlsx", [["党员信息表"], [], ["姓名", "身份证号"], ["张三", "1"]])
+    rows = _all_rows(path, "xlsx")
+    assert rows[0] == (1, ("党员信息表",))
+    assert rows[1] == (2, ())
+    assert rows[2] == (3, ("姓名", "身份证号"))
+    assert rows[3] == (4, ("张三", "1"))
+
+
+def test_it_reads_past_a_wrong_dimension_as_wps_writes_it(tmp_path):
+    path = _xlsx(tmp_path / "wps.xlsx", [["姓名"], ["张三"], ["李四"]])
+    patched = tmp_path / "patched.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(patched, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<dimension ref="A1:A3"/>', b'<dimension ref="A1"/>')
+                assert b'<dimension ref="A1"/>' in data
+            target.writestr(item, data)
+    assert [values[0] for _n, values in _all_rows(patched, "xlsx")] == ["姓名", "张三", "李四"]
+
+
+def test_it_reads_xls_dates_as_dates_and_numbers_as_numbers(tmp_path):
+    path = _xls(tmp_path / "a.xls", [["入党日期", "编号"], [dt.date(2019, 7, 1), 15]])
+    rows = _all_rows(path, "xls")
+    assert rows[1] == (2, (dt.datetime(2019, 7, 1), 15.0))
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "gb18030"])
+def test_it_reads_csv_in_the_encodings_excel_writes(tmp_path, encoding):
+    path = tmp_path / "a.csv"
+    path.write_bytes("姓名,所在党组织\r\n張三,大氣環境處黨支部\r\n".encode(encoding))
+    assert inspect_file(path, "a.csv") == "csv"
+    assert _all_rows(path, "csv") == [
+        (1, ("姓名", "所在党组织")),
+        (2, ("張三", "大氣環境處黨支部")),
+    ]
+
+
+def test_it_sniffs_a_tab_separated_csv(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("姓名\t职务\n张三\t科员, 副处长\n", encoding="utf-8")
+    assert _all_rows(path, "csv")[1] == (2, ("张三", "科员, 副处长"))
+
+
+def test_a_damaged_workbook_is_one_chinese_error(tmp_path):
+    path = tmp_path / "a.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<not-a-workbook")
+    with pytest.raises(TableError, match="无法读取"):
+        _all_rows(path, "xlsx")
+
+
+# -- headers ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "key"),
+    [
+        ("性别", "性别"),
+        (" 性 别 ", "性别"),
+        ("性別", "性别"),
+        ("性别*", "性别"),
+        ("*性别", "性别"),
+        ("性别（必填）", "性别"),
+        ("性别(必填)*", "性别"),
+        ("性别【必填】", "性别"),
+        ("出生日期（格式：2019-07-01）", "出生日期"),
+        ("身份證號碼", "身份证号码"),
+        ("手机号码：", "手机号码"),
+        ("\u200b姓\u3000名\u00a0", "姓名"),
+    ],
+)
+def test_header_key_strips_what_people_add_to_a_header(cell, key):
+    assert header_key(cell) == key
+
+
+def test_it_finds_the_header_under_a_title_row():
+    rows = iter([(1, ("2026年党员信息表", None)), (2, ("序号", "姓 名", "身份证号码*", "备注"))])
+    header = find_header(rows, ALIASES, REQUIRED)
+    assert header.row == 2
+    assert header.columns == {"name": 1, "id_number": 2}
+    assert header.labels == {"name": "姓 名", "id_number": "身份证号码*"}
+
+
+def test_the_first_column_wins_when_two_name_the_same_field():
+    assert match_header(("身份证号", "身份证号码"), ALIASES) == {"id_number": 0}
+
+
+def test_it_names_the_missing_required_columns():
+    rows = iter([(1, ("姓名", "性别", "民族"))])
+    with pytest.raises(TableError) as caught:
+        find_header(rows, ALIASES, REQUIRED)
+    assert caught.value.message == "第1行表头缺少必填列：身份证号。"
+
+
+def test_it_says_so_when_there_is_no_header_at_all():
+    rows = iter([(n, ("数据", n)) for n in range(1, 40)])
+    with pytest.raises(TableError, match="找不到表头行"):
+        find_header(rows, ALIASES, REQUIRED)
+
+
+# -- fuzzing ----------------------------------------------------------------------------------
+
+
+@given(st.text())
+def test_fuzz_header_key_never_fails_and_leaves_no_spaces(text):
+    key = header_key(text)
+    assert isinstance(key, str)
+    assert not any(char.isspace() for char in key)
+
+
+cells = st.one_of(st.none(), st.text(max_size=12), st.integers(), st.floats(), st.booleans())
+
+
+@given(st.lists(st.lists(cells, max_size=6).map(tuple), max_size=25))
+def test_fuzz_find_header_answers_a_header_or_a_table_error(rows):
+    numbered = iter(list(enumerate(rows, start=1)))
+    try:
+        header = find_header(numbered, ALIASES, REQUIRED)
+    except TableError as error:
+        assert error.message
+    else:
+        assert set(REQUIRED) <= set(header.columns)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    prefix=st.sampled_from([b"", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"]),
+    body=st.binary(max_size=2048),
+    name=st.sampled_from(["a.xlsx", "a.xls", "a.csv"]),
+)
+def test_fuzz_random_bytes_raise_only_table_errors(prefix, body, name):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(prefix + body)
+        try:
+            _all_rows(path, inspect_file(path, name))
+        except TableError as error:
+            assert error.message
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(min_size=1, max_size=512), st.integers(min_value=0, max_value=4000))
+def test_fuzz_a_damaged_real_workbook_raises_only_table_errors(noise, offset):
+    book = openpyxl.Workbook()
+    book.active.append(["姓名", "身份证号"])
+    book.active.append(["张三", "110105194912310021"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = bytearray(buffer.getvalue())
+    position = offset % len(data)
+    data[position : position + len(noise)] = noise
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "a.xlsx"
+        path.write_bytes(bytes(data))
+        try:
+            _all_rows(path, inspect_file(path, "a.xlsx"))
+        except TableError as error:
+            assert error.message
