@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -12,6 +13,12 @@ from tiejun.org.services import StaleEdit
 from tiejun.testing import make_id_number, make_member
 
 URL = "/api/v1/members"
+
+
+@pytest.fixture(autouse=True)
+def _quick_password_hashes(settings):
+    # The shared cast has seven accounts: full-strength PBKDF2 would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _send(client: Any, method: str, url: str, data: dict[str, Any]) -> Any:

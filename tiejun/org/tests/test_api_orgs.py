@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -11,6 +12,12 @@ from tiejun.org.services import StaleEdit
 from tiejun.testing import make_member, make_org
 
 URL = "/api/v1/orgs"
+
+
+@pytest.fixture(autouse=True)
+def _quick_password_hashes(settings):
+    # The shared cast has seven accounts: full-strength PBKDF2 would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _send(client: Any, method: str, url: str, data: dict[str, Any]) -> Any:
