@@ -54,6 +54,7 @@ def test_it_builds_a_department_tree_of_allowed_kinds(db):
     assert kinds == set(Org.Kind.values)
     team = Org.objects.get(kind=Org.Kind.temporary_branch)
     assert team.name == "第二轮省级生态环境保护督察第一组临时党支部"
+    assert team.starts_on and team.ends_on
     assert team.starts_on < dt.date.today() < team.ends_on
     assert Org.objects.filter(name="省环境监测中心站党总支", kind=Org.Kind.general_branch).exists()
     assert Org.objects.filter(name="省环境科学研究院党委", kind=Org.Kind.committee).exists()
@@ -135,15 +136,17 @@ def test_it_creates_the_six_accounts_with_their_scopes(db, monkeypatch):
     assert users["auditor"].role == Role.audit_admin
     assert all(users[name].org is None for name in ("admin", "security", "auditor"))
     office = users["office"]
-    assert office.role == Role.office and office.org.depth == 0 and office.may_reveal_personal_data
+    assert office.org and office.org.depth == 0
+    assert office.role == Role.office and office.may_reveal_personal_data
     secretary = users["secretary"]
+    assert secretary.org and secretary.member
     assert (secretary.role, secretary.org.name) == (Role.secretary, "大气环境处党支部")
     seat = CommitteeSeat.objects.get(member=secretary.member, committee__ended_on__isnull=True)
     assert (seat.position, seat.committee.org) == (CommitteeSeat.Position.secretary, secretary.org)
-    member = users["member"]
-    assert member.role == Role.member and member.member.org == secretary.org
-    assert not member.member.seats.exists()
-    assert member.member.changes.count() == 4  # joined, 转正, moved in, promoted
+    record = users["member"].member
+    assert users["member"].role == Role.member and record and record.org == secretary.org
+    assert not record.seats.exists()
+    assert record.changes.count() == 4  # joined, 转正, moved in, promoted
     assert not any(user.must_change_password for user in users.values())
 
 
