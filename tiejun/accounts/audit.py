@@ -11,8 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from tiejun.accounts.models import AuditEntry, User, append_audit, append_audit_many
 
-# Who an entry names when a management command (cron, the console) acted, not a person.
-SYSTEM_USERNAME = "系统命令"
+
+def command_actor(command: str) -> str:
+    """Who an entry names when a management command (cron, the console) acted, not a person."""
+    return f"manage.py {command}"
+
 
 # Chinese names of the actions, for the audit list and its export; unknown codes show as they are.
 ACTION_LABELS: dict[str, Any] = {
@@ -45,6 +48,7 @@ ACTION_LABELS: dict[str, Any] = {
     "backup.restore": _("数据恢复"),
     "data_key.rotate": _("轮换数据密钥"),
     "rules.override": _("修改规则表"),
+    "api_token.issue": _("签发接口令牌"),
     "member.create": _("新增党员"),
     "member.update": _("修改党员信息"),
     "member.reveal": _("查看完整身份证号和手机号"),

@@ -55,8 +55,11 @@ class HistoryValidator:
         if user is None or getattr(user, "pk", None) is None:
             return
         keep = rules.get("security.password.history")
-        earlier = [user.password, *user.password_history.values_list("password", flat=True)[:keep]]  # type: ignore[attr-defined]
-        if any(encoded and check_password(password, encoded) for encoded in earlier[:keep]):
+        history = list(user.password_history.values_list("password", flat=True)[:keep])  # type: ignore[attr-defined]
+        # The history already holds the current hash when it was set through set_password();
+        # counting it twice would let the fifth-newest password through.
+        earlier = [user.password, *(h for h in history if h != user.password)][:keep]  # type: ignore[attr-defined]
+        if any(encoded and check_password(password, encoded) for encoded in earlier):
             raise ValidationError(
                 _("不能使用最近 %(n)s 次用过的口令。") % {"n": keep}, code="reused"
             )

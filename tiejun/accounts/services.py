@@ -273,7 +273,7 @@ def disable_inactive_accounts(*, now: dt.datetime | None = None) -> list[User]:
                     "account.disable_inactive",
                     user=None,
                     obj=user,
-                    username=audit.SYSTEM_USERNAME,
+                    username=audit.command_actor("disable_inactive_accounts"),
                     detail={"last_login": _iso(user.last_login), "cutoff": cutoff.isoformat()},
                 )
                 disabled.append(user)

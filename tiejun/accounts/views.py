@@ -39,9 +39,9 @@ class LoginView(auth_views.LoginView):
 
 
 def _login_refused(request: HttpRequest, message: str) -> HttpResponse:
-    form = LoginForm(request)
-    form.add_error(None, message)
-    return render(request, "accounts/login.html", {"form": form}, status=429)
+    # An unbound form takes no add_error(); the refusal goes to the template on its own.
+    context = {"form": LoginForm(request), "refusal": message}
+    return render(request, "accounts/login.html", context, status=429)
 
 
 def locked_out(
