@@ -1,0 +1,614 @@
+"""Member import: every row checked against the member rules, then all rows saved or none.
+
+The rules are those of the member form and `services.create_member` / `update_member` (the same
+`Member.clean()`, the same field checks, the same change chain), applied in batches: the orgs,
+the existing members and their open history rows are looked up once per batch of rows, members
+and their history rows are written with bulk queries, and the audit entries go in one append.
+So the number of queries grows with batches, not with rows.
+
+Matching: a row whose ID number is already on file updates that member (key: the ID digest);
+importing the same file twice therefore changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tiejun.accounts import audit
+from tiejun.accounts.models import User
+from tiejun.lib import chinese, crypto, idcard
+from tiejun.lib.dates import DateError, parse_date
+from tiejun.lib.ethnicity import normalize_ethnicity
+from tiejun.lib.tabular import Header, Row, find_header, is_blank, read_table, row_values
+from tiejun.org import services
+from tiejun.org.access import MEMBER_HOLDING_KINDS
+from tiejun.org.models import EDUCATION_CHOICES, Member, MemberChange, Org
+
+# The standard headers, in the order of the template and the export.
+HEADERS = {
+    "name": "姓名", "gender": "性别", "ethnicity": "民族", "birth_date": "出生日期",
+    "id_number": "身份证号", "education": "学历", "joined_on": "入党日期", "full_on": "转正日期",
+    "category": "人员类别", "org": "所在党组织", "post": "职务", "phone": "手机号码",
+}  # fmt: skip
+# The export adds the org code after them, so a re-import finds the org even where two share a name.
+ORG_CODE_HEADER = "组织代码"
+REQUIRED = ("name", "ethnicity", "id_number", "joined_on", "category", "org")
+# The template's example row starts with this; such rows are skipped, never imported.
+EXAMPLE_MARK = "示例"
+_ALIAS_NAMES = {
+    "name": ["党员姓名"],
+    "gender": [],
+    "ethnicity": [],
+    "birth_date": ["出生年月日", "生日"],
+    "id_number": ["身份证号码", "公民身份号码", "公民身份证号码", "身份证", "证件号码"],
+    "education": ["文化程度", "最高学历"],
+    "joined_on": ["入党时间", "入党年月日"],
+    "full_on": ["转正时间", "转正年月日"],
+    "category": ["党员类别", "党员类型", "类别"],
+    "org": ["所在支部", "所在党支部", "党组织名称", "党组织", "所属党组织", "所属支部", "党支部"],
+    "post": ["现任职务", "行政职务", "职务职级", "职务(岗位)"],
+    "phone": ["手机", "手机号", "联系电话", "联系方式", "电话", "移动电话"],
+    "org_code": ["组织代码", "党组织代码"],
+}
+GENDERS: dict[str, str] = {"男": Member.Gender.male, "男性": Member.Gender.male,
+           "女": Member.Gender.female, "女性": Member.Gender.female}  # fmt: skip
+CATEGORIES: dict[str, str] = {
+    "正式党员": Member.Category.full, "正式": Member.Category.full,
+    "中共党员": Member.Category.full, "预备党员": Member.Category.probationary,
+    "预备": Member.Category.probationary, "中共预备党员": Member.Category.probationary,
+}  # fmt: skip
+EDUCATION_ALIASES = {
+    **{value: value for value, _label in EDUCATION_CHOICES},
+    "博士": "博士研究生", "研究生": "硕士研究生", "硕士": "硕士研究生", "本科": "大学本科",
+    "大学": "大学本科", "大专": "大学专科", "专科": "大学专科", "中专": "中等专科",
+    "中技": "中等专科", "技校": "中等专科", "职高": "高中", "初中": "初中及以下",
+    "小学": "初中及以下", "初中以下": "初中及以下",
+}  # fmt: skip
+# The member form's rule for phone numbers: digits only, landline to mobile with area code.
+PHONE_DIGITS = (7, 13)
+BATCH_ROWS = 500
+PREVIEW_ROWS = 20
+_EXCEL_NUMBER_DAMAGE = (
+    "身份证号被 Excel 存成了数字，只保留了前15位，末几位已变成0；"
+    "请将该列设为文本格式后重新填写身份证号"
+)
+
+
+def _field_aliases() -> dict[str, str]:
+    from tiejun.lib.tabular import header_key
+
+    aliases = {}
+    for name, extra in _ALIAS_NAMES.items():
+        for text in [HEADERS[name]] if name in HEADERS else []:
+            aliases[header_key(text)] = name
+        for text in extra:
+            aliases[header_key(text)] = name
+    return aliases
+
+
+ALIASES = _field_aliases()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about one cell: the spreadsheet row, the column as headed, and why."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"第{self.row}行 [{self.column}] {self.message}" if self.row else self.message
+
+
+@dataclass
+class PreviewRow:
+    row: int
+    action: str  # "new", "updated", "unchanged"
+    name: str
+    id_masked: str
+    org_name: str
+    fields: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do (or did): counts, the first rows, warnings and every error."""
+
+    rows: int = 0
+    new: list[Member] = field(default_factory=list)
+    updated: list[services.ChangeEntry] = field(default_factory=list)
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    preview: list[PreviewRow] = field(default_factory=list)
+    saved: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def counts(self) -> dict[str, int]:
+        return {"rows": self.rows, "new": len(self.new), "updated": len(self.updated),
+                "unchanged": self.unchanged, "errors": len(self.problems)}  # fmt: skip
+
+
+class _Bad(Exception):
+    """A cell's value is not acceptable; the message is shown to the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# -- cells to values ------------------------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return chinese.clean(value)
+
+
+@lru_cache(maxsize=4096)
+def _vocabulary_key(text: str) -> str:
+    return chinese.fold_name(text)
+
+
+def _choice(value: object, choices: dict[str, str], label: str, allowed: str) -> str:
+    text = _text(value)
+    if not text:
+        return ""
+    found = choices.get(_vocabulary_key(text))
+    if found is None:
+        raise _Bad(f"“{text[:20]}”不是有效的{label}，应为{allowed}")
+    return found
+
+
+def clean_name(value: object) -> str:
+    name = _text(value).replace(" ", "")
+    if not name:
+        raise _Bad("请填写姓名")
+    return name
+
+
+def clean_gender(value: object) -> str:
+    return _choice(value, GENDERS, "性别", "“男”或“女”")
+
+
+def clean_ethnicity(value: object) -> str:
+    text = _text(value)
+    if not text:
+        raise _Bad("请填写民族")
+    found = normalize_ethnicity(text)
+    if found is None:
+        raise _Bad(f"“{text[:20]}”不是56个民族之一，请填写如“汉族”“回族”")
+    return found
+
+
+def clean_education(value: object) -> str:
+    return _choice(value, EDUCATION_ALIASES, "学历", "、".join(v for v, _l in EDUCATION_CHOICES))
+
+
+def clean_category(value: object) -> str:
+    category = _choice(value, CATEGORIES, "人员类别", "“正式党员”或“预备党员”")
+    if not category:
+        raise _Bad("请填写人员类别（正式党员或预备党员）")
+    return category
+
+
+def clean_post(value: object) -> str:
+    return _text(value)
+
+
+def clean_phone(value: object) -> str:
+    phone = _text(value).replace(" ", "").replace("-", "").lstrip("'‘’")
+    low, high = PHONE_DIGITS
+    if phone and not (phone.isdigit() and low <= len(phone) <= high):
+        raise _Bad("手机号码应为数字，如 13800138000")
+    return phone
+
+
+def check_id_number(value: object) -> idcard.IdCheck:
+    """The ID check, plus the one damage idcard cannot see: an integer cell that lost its tail."""
+    if isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, int) and value >= 10**15 and str(value).endswith("000"):
+        return idcard.IdCheck(number=str(value), errors=[_EXCEL_NUMBER_DAMAGE])
+    check = idcard.validate(value)
+    if check.number.endswith("000") and any("校验位" in e for e in check.errors):
+        check.errors.append(
+            "末三位为0，可能是 Excel 把身份证号存成了数字；请将该列设为文本后重新填写"
+        )
+    return check
+
+
+def _date(value: object, date1904: bool) -> dt.date | None:
+    try:
+        return parse_date(value, date1904=date1904)
+    except DateError as error:
+        raise _Bad(error.message) from None
+
+
+# Plain cells: field → cleaner. Dates, the ID number and the org are handled by the row reader.
+CLEANERS: dict[str, Callable[[object], str]] = {
+    "name": clean_name, "gender": clean_gender, "ethnicity": clean_ethnicity,
+    "education": clean_education, "category": clean_category, "post": clean_post,
+    "phone": clean_phone,
+}  # fmt: skip
+
+
+# -- rows to members ------------------------------------------------------------------------
+
+
+@dataclass
+class _Parsed:
+    """A row whose cells passed; what it means (new, update) is decided per batch."""
+
+    row: int
+    values: dict[str, Any]
+    digest: str
+
+
+class _OrgIndex:
+    """Orgs the importing user may put members into, found by folded name or by code."""
+
+    def __init__(self, user: User | None, today: dt.date) -> None:
+        self.orgs = Org.objects.visible_to(user) if user is not None else Org.objects.all()
+        self.today = today
+        self.found: dict[str, Org | str] = {}  # key → org, or the reason it cannot be used
+
+    @staticmethod
+    def key(text: str) -> str:
+        return chinese.fold_name(text)
+
+    def load(self, keys: set[str]) -> None:
+        wanted = sorted(keys - self.found.keys() - {""})
+        for start in range(0, len(wanted), BATCH_ROWS):
+            chunk = wanted[start : start + BATCH_ROWS]
+            codes = [k.upper() for k in chunk]
+            rows = self.orgs.filter(Q(name_folded__in=chunk) | Q(code__in=codes))
+            by_key: dict[str, list[Org]] = {}
+            for org in rows.order_by("path"):
+                by_key.setdefault(org.code.lower(), []).append(org)
+                if org.code.lower() != org.name_folded:
+                    by_key.setdefault(org.name_folded, []).append(org)
+            for key in chunk:
+                self.found[key] = self._pick(key, by_key.get(key, []))
+
+    def _pick(self, key: str, orgs: list[Org]) -> Org | str:
+        by_code = [org for org in orgs if org.code.lower() == key]
+        candidates = by_code or orgs
+        if not candidates:
+            return "找不到党组织“{text}”，或该组织不在您的管理范围内；请核对名称或组织代码"
+        if len(candidates) > 1:
+            return "有多个名为“{text}”的党组织，请填写组织代码以区分"
+        org = candidates[0]
+        if org.kind not in MEMBER_HOLDING_KINDS:
+            return f"“{org.name}”是{org.get_kind_display()}，党员须登记在党支部等党组织"
+        if org.dissolved_on or (org.ends_on and org.ends_on < self.today):
+            return f"“{org.name}”已撤销，不能再登记党员"
+        return org
+
+    def get(self, text: str) -> Org:
+        found = self.found[self.key(text)]
+        if isinstance(found, str):
+            raise _Bad(found.replace("{text}", text[:30]))
+        return found
+
+
+ORG_KEYS = ("org", "org_code")
+
+
+class _Batch:
+    """Up to BATCH_ROWS parsed rows, resolved against the database together."""
+
+    def __init__(self, importer: _Importer, rows: list[_Parsed]) -> None:
+        self.importer = importer
+        self.rows = rows
+
+    def resolve(self) -> None:
+        importer = self.importer
+        importer.orgs.load({_OrgIndex.key(p.values[k]) for p in self.rows for k in ORG_KEYS})
+        digests = [p.digest for p in self.rows]
+        existing = Member.objects.filter(id_digest__in=digests).select_related("org")
+        if importer.lock:
+            existing = existing.select_for_update(of=("self",))
+        by_digest = {m.id_digest: m for m in existing}
+        visible = importer.visible_members(list(by_digest.values()))
+        opened = services.open_changes_of([m.pk for m in by_digest.values()])
+        for parsed in self.rows:
+            importer.finish_row(parsed, by_digest.get(parsed.digest), visible, opened)
+
+
+class _Importer:
+    """One pass over a file: every row parsed, checked, and classified as new or update."""
+
+    def __init__(self, *, user: User | None, today: dt.date, lock: bool) -> None:
+        self.user = user
+        self.today = today
+        self.lock = lock
+        self.orgs = _OrgIndex(user, today)
+        self.plan = ImportPlan()
+        self.seen: dict[str, int] = {}  # ID digest → the row it first appeared in
+        self.header = Header(0, {})
+        self.date1904 = False
+
+    def run(self, path: Path, kind: str) -> ImportPlan:
+        with read_table(path, kind) as table:
+            self.date1904 = table.date1904
+            required = {name: HEADERS[name] for name in REQUIRED}
+            self.header = find_header(table.rows, ALIASES, required)
+            for chunk in _chunks(table.rows, BATCH_ROWS):
+                parsed = [p for p in (self.parse_row(n, cells) for n, cells in chunk) if p]
+                if parsed:
+                    _Batch(self, parsed).resolve()
+        if not self.plan.rows:
+            self.plan.problems.append(Problem(0, "", "文件中没有数据行（表头下面是空的）。"))
+        return self.plan
+
+    def column(self, name: str) -> str:
+        return self.header.labels.get(name) or CHANGE_LABELS.get(name, "—")
+
+    def problem(self, row: int, name: str, message: str) -> None:
+        self.plan.problems.append(Problem(row, self.column(name), message))
+
+    def warning(self, row: int, name: str, message: str) -> None:
+        self.plan.warnings.append(Problem(row, self.column(name), message))
+
+    def parse_row(self, number: int, cells: tuple[Any, ...]) -> _Parsed | None:
+        raw = row_values(cells, self.header.columns)
+        if all(is_blank(value) for value in raw.values()):
+            return None  # empty rows between and after the data
+        if _text(raw.get("name")).lstrip("（(【[").startswith(EXAMPLE_MARK):
+            self.warning(number, "name", "模板中的示例行，已跳过")
+            return None
+        self.plan.rows += 1
+        before = len(self.plan.problems)
+        values: dict[str, Any] = {}
+        for name, cleaner in CLEANERS.items():
+            try:
+                values[name] = cleaner(raw.get(name))
+            except _Bad as bad:
+                self.problem(number, name, bad.message)
+        for name in ("birth_date", "joined_on", "full_on"):
+            try:
+                values[name] = _date(raw.get(name), self.date1904)
+            except _Bad as bad:
+                self.problem(number, name, bad.message)
+        values["org"] = _text(raw.get("org"))
+        values["org_code"] = _text(raw.get("org_code")).replace(" ", "")
+        self._check_required(number, values)
+        digest = self._check_id(number, raw.get("id_number"), values)
+        if len(self.plan.problems) > before or digest is None:
+            return None
+        return _Parsed(number, values, digest)
+
+    def _check_required(self, number: int, values: dict[str, Any]) -> None:
+        if not values["org"] and not values["org_code"]:
+            self.problem(number, "org", "请填写所在党组织")
+        if "joined_on" in values and values["joined_on"] is None:
+            self.problem(number, "joined_on", "请填写入党日期")
+        for name in ("joined_on", "full_on"):
+            if values.get(name) and values[name] > self.today:
+                self.problem(number, name, f"{HEADERS[name]}不能晚于今天")
+
+    def _check_id(self, number: int, raw: object, values: dict[str, Any]) -> str | None:
+        check = check_id_number(raw)
+        for message in check.errors:
+            self.problem(number, "id_number", message)
+        for message in check.warnings:
+            self.warning(number, "id_number", message)
+        if not check.ok:
+            return None
+        self._match_id(number, check, values)
+        digest = crypto.lookup_digest(check.number)
+        if digest in self.seen:
+            self.problem(number, "id_number", f"与第{self.seen[digest]}行的身份证号重复")
+            return None
+        self.seen[digest] = number
+        values["id_number"] = check.number
+        return digest
+
+    def _match_id(self, number: int, check: idcard.IdCheck, values: dict[str, Any]) -> None:
+        """Gender and birth date may be left empty (taken from the ID) but may not contradict it."""
+        id_gender = Member.Gender(check.gender or Member.Gender.male)
+        if not values.get("gender"):
+            values["gender"] = id_gender.value
+        elif "gender" in values and values["gender"] != id_gender:
+            self.problem(
+                number, "gender", f"性别与身份证号不一致（身份证号显示为{id_gender.label}）"
+            )
+        if not values.get("birth_date"):
+            values["birth_date"] = check.birth_date
+        elif "birth_date" in values and values["birth_date"] != check.birth_date:
+            shown = check.birth_date.isoformat() if check.birth_date else ""
+            self.problem(number, "birth_date", f"出生日期与身份证号不一致（身份证号中为 {shown}）")
+
+    def _org(self, values: dict[str, Any]) -> Org:
+        """By code when the row has one (names repeat in big trees), else by name."""
+        code, name = values["org_code"], values["org"]
+        org = self.orgs.get(code or name)
+        if code and name and _OrgIndex.key(name) not in (org.name_folded, org.code.lower()):
+            raise _Bad(f"组织代码“{code}”是“{org.name}”，与所在党组织“{name[:30]}”不一致")
+        return org
+
+    def visible_members(self, members: list[Member]) -> set[int]:
+        ids = [member.pk for member in members]
+        if self.user is None or not ids:
+            return set(ids)
+        return set(
+            Member.objects.visible_to(self.user).filter(pk__in=ids).values_list("pk", flat=True)
+        )
+
+    def finish_row(
+        self,
+        parsed: _Parsed,
+        existing: Member | None,
+        visible: set[int],
+        opened: dict[int, MemberChange],
+    ) -> None:
+        number, values = parsed.row, parsed.values
+        try:
+            org = self._org(values)
+        except _Bad as bad:
+            self.problem(number, "org_code" if values["org_code"] else "org", bad.message)
+            return
+        if existing is not None and existing.pk not in visible:
+            self.problem(number, "id_number", "该身份证号已登记在您管理范围以外的党员档案中；"
+                         "党员转入请办理组织关系转接")  # fmt: skip
+            return
+        member = existing or Member()
+        before = member.snapshot() if existing else {}
+        services.apply_data(member, self._member_data(values, org, existing))
+        try:
+            services.validate_member(member, in_bulk=True)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                self.problem(number, name, "；".join(m.rstrip("。") for m in messages))
+            return
+        self._classify(number, member, before, opened.get(member.pk))
+
+    @staticmethod
+    def _member_data(
+        values: dict[str, Any], org: Org, existing: Member | None
+    ) -> services.MemberData:
+        return services.MemberData(
+            name=values["name"], gender=values["gender"], ethnicity=values["ethnicity"],
+            birth_date=values["birth_date"], id_number=values["id_number"],
+            education=values["education"], joined_on=values["joined_on"],
+            full_on=values["full_on"], category=values["category"], org=org,
+            post=values["post"], phone=values["phone"],
+            status=existing.status if existing else Member.Status.active,
+        )  # fmt: skip
+
+    def _classify(
+        self, number: int, member: Member, before: dict[str, Any], last: MemberChange | None
+    ) -> None:
+        plan = self.plan
+        if not before:
+            plan.new.append(member)
+            self._preview(number, "new", member, [])
+            return
+        changes = services.member_diff(before, member.snapshot())
+        if not changes:
+            plan.unchanged += 1
+            self._preview(number, "unchanged", member, [])
+            return
+        try:
+            services.check_effective_on(last.effective_on if last else None, self.today)
+        except ValidationError as error:
+            self.problem(number, "—", "；".join(error.messages))
+            return
+        member.version += 1
+        plan.updated.append(services.ChangeEntry(member, services.change_kind(changes), changes))
+        self._preview(number, "updated", member, sorted(changes))
+
+    def _preview(self, number: int, action: str, member: Member, fields: list[str]) -> None:
+        if len(self.plan.preview) < PREVIEW_ROWS:
+            labels = [CHANGE_LABELS.get(name, name) for name in fields]
+            self.plan.preview.append(
+                PreviewRow(number, action, member.name, member.id_masked, member.org.name, labels)
+            )
+
+
+# Labels of the tracked fields, for "what changed" in the preview.
+CHANGE_LABELS = {**HEADERS, "org_code": ORG_CODE_HEADER, "org_id": HEADERS["org"],
+                 "id_masked": HEADERS["id_number"], "status": "党籍状态"}  # fmt: skip
+
+
+def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+# -- the two entry points ---------------------------------------------------------------------
+
+
+def plan_import(
+    *, path: Path, kind: str, user: User | None, today: dt.date | None = None, lock: bool = False
+) -> ImportPlan:
+    """Read and check a file without saving anything: the preview and `--dry-run`."""
+    from tiejun.lib.tabular import TableError
+
+    importer = _Importer(user=user, today=today or dt.date.today(), lock=lock)
+    try:
+        return importer.run(path, kind)
+    except TableError as error:
+        return ImportPlan(problems=[Problem(0, "", error.message)])
+
+
+@transaction.atomic
+def import_members(
+    *,
+    path: Path,
+    kind: str,
+    user: User | None,
+    source: str = "",
+    request: Any = None,
+    username: str = "",
+    today: dt.date | None = None,
+) -> ImportPlan:
+    """Check the file again and save every row, or nothing at all if any row fails."""
+    today = today or dt.date.today()
+    plan = plan_import(path=path, kind=kind, user=user, today=today, lock=True)
+    summary = {"file": source, **plan.counts()}
+    if not plan.ok:
+        audit.record("member.import", request=request, user=user, username=username,
+                     result="failed", detail=summary)  # fmt: skip
+        return plan
+    _save(plan, user=user, today=today, reason=f"批量导入：{source}" if source else "批量导入")
+    entries = [*_audit_entries(plan, request=request, user=user, username=username, source=source),
+               audit.entry_fields("member.import", request=request, user=user,
+                                  username=username, detail=summary)]  # fmt: skip
+    audit.record_many(entries)
+    plan.saved = True
+    return plan
+
+
+# Columns an import may change on an existing member (the ID is the key, so it never changes).
+_UPDATE_FIELDS = [*services.EDITABLE_FIELDS, "org", "org_path", "search_text", "version",
+                  "updated_at"]  # fmt: skip
+
+
+def _save(plan: ImportPlan, *, user: User | None, today: dt.date, reason: str) -> None:
+    now = timezone.now()
+    for start in range(0, len(plan.new), BATCH_ROWS):
+        members = Member.objects.bulk_create(plan.new[start : start + BATCH_ROWS])
+        entries = [
+            services.ChangeEntry(
+                m, MemberChange.Kind.imported, services.member_diff({}, m.snapshot())
+            )
+            for m in members
+        ]
+        services.open_changes(entries, effective_on=today, by=user, reason=reason)
+    for start in range(0, len(plan.updated), BATCH_ROWS):
+        entries = plan.updated[start : start + BATCH_ROWS]
+        for entry in entries:
+            entry.member.updated_at = now
+        Member.objects.bulk_update([e.member for e in entries], _UPDATE_FIELDS)
+        services.open_changes(entries, effective_on=today, by=user, reason=reason)
+
+
+def _audit_entries(
+    plan: ImportPlan, *, request: Any, user: User | None, username: str, source: str
+) -> Iterator[dict[str, Any]]:
+    for member in plan.new:
+        yield audit.entry_fields("member.create", request=request, user=user, username=username,
+                                 obj=member, detail={"import": source})  # fmt: skip
+    for entry in plan.updated:
+        yield audit.entry_fields(
+            "member.update", request=request, user=user, username=username, obj=entry.member,
+            detail={"import": source, "fields": sorted(entry.changes)},
+        )  # fmt: skip

@@ -1,0 +1,178 @@
+"""The sheets people really have: title rows, typed dates, full-width digits, traditional
+characters, .xls and GB18030 CSV files, and ID numbers that Excel turned into numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tiejun.lib.idcard import upgrade_15
+from tiejun.org.importer import check_id_number, import_members, plan_import
+from tiejun.org.models import Member
+from tiejun.org.tests.sheets import member_row, table, write_csv, write_xls, write_xlsx
+from tiejun.testing import make_id_number
+
+FULL_WIDTH = str.maketrans("0123456789-", "０１２３４５６７８９－")
+
+
+def _messy_rows() -> list[dict[str, object]]:
+    """Five rows as a real branch types them."""
+    rows = [member_row(n) for n in range(1, 6)]
+    rows[0]["入党日期"] = "2010/7/1"
+    rows[0]["转正日期"] = "2011.7.1"
+    rows[1]["入党日期"] = "2010年7月1日"
+    rows[1]["转正日期"] = "20110701"
+    rows[1]["所在党组织"] = "大氣環境處黨支部"  # traditional characters
+    rows[2]["身份证号"] = str(rows[2]["身份证号"]).translate(FULL_WIDTH)
+    rows[2]["手机号码"] = str(rows[2]["手机号码"]).translate(FULL_WIDTH)
+    rows[2]["出生日期"] = "１９８０－０４－２１"  # 1980-01-01 + 37 × 3 days
+    rows[3]["身份证号"] = "'" + str(rows[3]["身份证号"])  # typed with a leading apostrophe
+    rows[3]["姓名"] = "\u00a0王\u3000小 明\u200b"  # hidden whitespace from a web page
+    rows[3]["民族"] = "汉"
+    rows[3]["学历"] = "本科"
+    rows[3]["性别"] = " 女 "
+    rows[4]["人员类别"] = "预备"
+    rows[4]["转正日期"] = None
+    rows[4]["所在党组织"] = " 大气环境处 党支部 "
+    rows[4]["出生日期"] = None  # taken from the ID number
+    return rows
+
+
+def _assert_messy_rows_saved(people) -> None:
+    members = Member.objects.filter(name__startswith="党员").order_by("name")
+    assert members.count() == 4
+    assert Member.objects.filter(name="王小明").exists()
+    assert {m.org_id for m in Member.objects.exclude(pk__in=[people.zhang.pk, people.li.pk])} == {
+        people.branch_a.pk
+    }
+    first = Member.objects.get(name="党员1")
+    assert (first.joined_on, first.full_on) == (dt.date(2010, 7, 1), dt.date(2011, 7, 1))
+    third = Member.objects.get(name="党员3")
+    assert third.phone.isascii() and third.phone.isdigit()
+    wang = Member.objects.get(name="王小明")
+    assert (wang.ethnicity, wang.education, wang.gender) == ("汉族", "大学本科", "female")
+    fifth = Member.objects.get(name="党员5")
+    assert (fifth.category, fifth.full_on) == (Member.Category.probationary, None)
+    assert fifth.birth_date == dt.date(1980, 1, 1) + dt.timedelta(days=37 * 5)
+
+
+def test_a_messy_xlsx_with_a_title_row_imports(tmp_path, people):
+    trailing_empty_rows: list[list[object]] = [[None] * 12, [""] * 12]
+    rows = [*table(_messy_rows()), *trailing_empty_rows]
+    path = write_xlsx(tmp_path / "名册.xlsx", rows, title="2026年党员信息表")
+    plan = import_members(path=path, kind="xlsx", user=people.office, source="名册.xlsx")
+    assert plan.problems == []
+    assert plan.saved and len(plan.new) == 5
+    _assert_messy_rows_saved(people)
+
+
+def test_a_messy_xls_imports(tmp_path, people):
+    path = write_xls(tmp_path / "名册.xls", table(_messy_rows()), title="党员信息表")
+    plan = import_members(path=path, kind="xls", user=people.office)
+    assert plan.problems == []
+    _assert_messy_rows_saved(people)
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-8-sig", "utf-8"])
+def test_a_messy_csv_imports_in_each_encoding(tmp_path, people, encoding):
+    path = write_csv(tmp_path / "名册.csv", table(_messy_rows()), encoding=encoding)
+    plan = import_members(path=path, kind="csv", user=people.office)
+    assert plan.problems == []
+    _assert_messy_rows_saved(people)
+
+
+def test_traditional_org_names_find_their_simplified_org(tmp_path, people):
+    rows = [member_row(1, org="大氣環境處黨支部"), member_row(2, org="水生態環境處黨支部")]
+    plan = plan_import(path=write_xlsx(tmp_path / "a.xlsx", table(rows)), kind="xlsx", user=None)
+    assert plan.problems == []
+    assert [m.org for m in plan.new] == [people.branch_a, people.branch_b]
+
+
+def test_an_org_may_be_given_by_its_code(tmp_path, people):
+    rows = [member_row(1, org="b")]
+    plan = plan_import(path=write_xlsx(tmp_path / "a.xlsx", table(rows)), kind="xlsx", user=None)
+    assert plan.new[0].org == people.branch_b
+
+
+def test_aliases_free_column_order_and_extra_columns(tmp_path, people):
+    headers = ["序号", "所在支部", "公民身份号码", "姓 名", "性 别", "民族*", "入党时间（必填）",
+               "转正时间", "党员类别", "联系电话", "现任职务", "文化程度", "备注"]  # fmt: skip
+    row = member_row(1)
+    values = [1, row["所在党组织"], row["身份证号"], row["姓名"], row["性别"], row["民族"],
+              row["入党日期"], row["转正日期"], row["人员类别"], row["手机号码"], row["职务"],
+              "硕士", "无"]  # fmt: skip
+    path = write_xlsx(tmp_path / "a.xlsx", [headers, values])
+    plan = import_members(path=path, kind="xlsx", user=people.office)
+    assert plan.problems == []
+    member = Member.objects.get(name="党员1")
+    assert (member.education, member.post, member.phone) == ("硕士研究生", "科员", row["手机号码"])
+
+
+def test_an_id_number_excel_stored_as_a_float_is_reported(tmp_path, people):
+    damaged = float(make_id_number(dt.date(1949, 12, 31), 1))  # 1.1…E+17: the tail is lost
+    path = write_xlsx(tmp_path / "a.xlsx", table([member_row(1, id_number=damaged)]))
+    plan = import_members(path=path, kind="xlsx", user=people.office)
+    assert not plan.saved
+    [problem] = plan.problems
+    assert (problem.row, problem.column) == (2, "身份证号")
+    assert "文本" in problem.message
+    assert not Member.objects.filter(name="党员1").exists()
+
+
+def _all_digit_id(birth: dt.date) -> str:
+    numbers = (make_id_number(birth, serial) for serial in range(1, 30))
+    return next(number for number in numbers if number.isdigit())
+
+
+def test_an_integer_id_cell_is_recovered_unless_its_tail_was_zeroed():
+    whole = _all_digit_id(dt.date(1980, 2, 7))
+    assert check_id_number(int(whole)).number == whole
+    damaged = check_id_number(int(whole[:15] + "000"))
+    assert not damaged.ok
+    assert "文本" in damaged.errors[0] and "0" in damaged.errors[0]
+
+
+def test_an_integer_written_by_openpyxl_keeps_15_digits_like_excel_and_is_reported(
+    tmp_path, people
+):
+    number = int(_all_digit_id(dt.date(1980, 1, 1)))
+    path = write_xlsx(tmp_path / "a.xlsx", table([member_row(1, id_number=number)]))
+    [problem] = plan_import(path=path, kind="xlsx", user=None).problems
+    assert "文本" in problem.message
+
+
+def test_a_15_digit_number_cell_is_recovered_and_upgraded(tmp_path, people):
+    old = "330106800208071"  # exact in a number cell: 15 digits fit
+    rows = [member_row(2, id_number=float(old), birth=dt.date(1980, 2, 8), female=False)]
+    plan = plan_import(path=write_xlsx(tmp_path / "a.xlsx", table(rows)), kind="xlsx", user=None)
+    assert plan.problems == []
+    assert [m.id_number() for m in plan.new] == [upgrade_15(old)]
+    assert any("15位" in w.message for w in plan.warnings)
+
+
+def test_a_phone_number_cell_is_read_as_text(tmp_path, people):
+    path = write_xlsx(tmp_path / "a.xlsx", table([member_row(1, phone=13912345678)]))
+    plan = plan_import(path=path, kind="xlsx", user=None)
+    assert plan.new[0].phone == "13912345678"
+
+
+def test_the_template_example_row_is_skipped(tmp_path, people):
+    rows = [member_row(1, name="示例：张海冰"), member_row(2)]
+    plan = plan_import(path=write_xlsx(tmp_path / "a.xlsx", table(rows)), kind="xlsx", user=None)
+    assert [m.name for m in plan.new] == ["党员2"]
+    assert any("示例" in w.message for w in plan.warnings)
+
+
+def test_a_file_without_data_rows_is_an_error(tmp_path, people):
+    plan = plan_import(path=write_xlsx(tmp_path / "a.xlsx", table([])), kind="xlsx", user=None)
+    assert [str(p) for p in plan.problems] == ["文件中没有数据行（表头下面是空的）。"]
+
+
+def test_a_missing_required_column_is_one_clear_error(tmp_path, people):
+    rows = table([member_row(1)])
+    rows = [row[:4] for row in rows]  # 姓名 性别 民族 出生日期 only
+    [problem] = plan_import(
+        path=write_xlsx(tmp_path / "a.xlsx", rows), kind="xlsx", user=None
+    ).problems
+    assert "缺少必填列" in problem.message and "身份证号" in problem.message
