@@ -10,7 +10,7 @@ from tiejun import rules
 from tiejun.accounts.models import User
 from tiejun.lib import chinese, idcard
 from tiejun.org.access import MEMBER_HOLDING_KINDS
-from tiejun.org.models import Committee, CommitteeSeat, Member, Org
+from tiejun.org.models import Committee, CommitteeSeat, DualLife, Member, Org
 from tiejun.org.services import MemberData
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -182,3 +182,34 @@ class SeatForm(forms.ModelForm):
             status=Member.Status.active, category=Member.Category.full
         ).order_by("name")
         self.fields["member"].help_text = _("委员须为本组织的正式党员")
+
+
+class DualLifeForm(forms.ModelForm):
+    class Meta:
+        model = DualLife
+        fields = ["org", "since"]
+        widgets = {"since": DATE_WIDGET}
+        labels = {"org": _("参加组织生活的党支部")}
+
+    def __init__(self, *args: Any, user: User, member: Member, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.member = member
+        self.fields["org"].queryset = (
+            Org.objects.visible_to(user)
+            .filter(kind__in=[Org.Kind.branch, Org.Kind.temporary_branch])
+            .exclude(pk=member.org_id)
+            .active()
+            .order_by("path")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.instance.member = self.member
+        self.instance.org = data.get("org")
+        # The form leaves `member` out, so ModelForm would skip the (member, org) constraint.
+        if self.instance.org is not None:
+            try:
+                self.instance.validate_constraints()
+            except forms.ValidationError as error:
+                self.add_error(None, error)
+        return data

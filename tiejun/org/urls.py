@@ -17,4 +17,6 @@ urlpatterns = [
     path("members/<int:pk>/", views.member_detail, name="member_detail"),
     path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
     path("members/<int:pk>/reveal/", views.member_reveal, name="member_reveal"),
+    path("members/<int:pk>/dual-life/new/", views.dual_life_create, name="dual_life_create"),
+    path("members/<int:pk>/dual-life/<int:dual_pk>/end/", views.dual_life_end, name="dual_life_end"),
 ]

@@ -19,8 +19,15 @@ from tiejun.accounts.decorators import require
 from tiejun.accounts.models import User
 from tiejun.org import services
 from tiejun.org.access import get_member_for_user, get_org_for_user, scope_root
-from tiejun.org.forms import CommitteeForm, MemberFilterForm, MemberForm, OrgForm, SeatForm
-from tiejun.org.models import CommitteeSeat, Member, MemberChange, Org
+from tiejun.org.forms import (
+    CommitteeForm,
+    DualLifeForm,
+    MemberFilterForm,
+    MemberForm,
+    OrgForm,
+    SeatForm,
+)
+from tiejun.org.models import CommitteeSeat, DualLife, Member, MemberChange, Org
 from tiejun.org.timeline import timeline_for
 
 PAGE_SIZE = 20
@@ -214,7 +221,8 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": timeline_for(member),
         "seats": member.seats.select_related("committee__org"),
         "dual_lives": member.dual_lives.select_related("org"),
-        "can_manage": user.can("member.manage") and not user.is_member_only,
+        "can_manage": user.can("member.manage"),
+        "can_manage_orgs": user.can("org.manage"),
         "can_reveal": user.may_reveal_personal_data,
         "tab": request.GET.get("tab", "info"),
     }
@@ -272,6 +280,31 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已保存，变更已记入历史。"))
             return redirect("org:member_detail", pk=member.pk)
     return render(request, "org/member_form.html", {"form": form, "member": member})
+
+
+@require("org.manage")
+def dual_life_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach a leader to a branch as an ordinary member (双重组织生活)."""
+    user = _user(request)
+    member = get_member_for_user(user, pk)
+    form = DualLifeForm(request.POST or None, user=user, member=member)
+    if request.method == "POST" and form.is_valid():
+        dual = form.save()
+        audit.record("member.dual_life_add", request=request, obj=dual)
+        messages.success(request, _("已登记双重组织生活。"))
+        return redirect("org:member_detail", pk=member.pk)
+    return render(request, "org/dual_life_form.html", {"form": form, "member": member})
+
+
+@require("org.manage")
+@require_POST
+def dual_life_end(request: HttpRequest, pk: int, dual_pk: int) -> HttpResponse:
+    member = get_member_for_user(_user(request), pk)
+    dual = get_object_or_404(DualLife, pk=dual_pk, member=member, until__isnull=True)
+    dual.until = dt.date.today()
+    dual.save(update_fields=["until"])
+    audit.record("member.dual_life_end", request=request, obj=dual)
+    return redirect("org:member_detail", pk=member.pk)
 
 
 def _form_error(form: Any, error: Exception) -> None:
