@@ -205,9 +205,9 @@ class DualLifeForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         self.instance.member = self.member
-        self.instance.org = data.get("org")
         # The form leaves `member` out, so ModelForm would skip the (member, org) constraint.
-        if self.instance.org is not None:
+        if data.get("org") is not None:
+            self.instance.org = data["org"]
             try:
                 self.instance.validate_constraints()
             except forms.ValidationError as error:
