@@ -31,7 +31,8 @@ def envlist(name: str, default: str) -> list[str]:
 
 
 PRODUCTION = envbool("TIEJUN_PRODUCTION", "0")
-DEBUG = envbool("DEBUG", "0" if PRODUCTION else "1")
+# Off unless asked for: even the demo must never show a stack trace to a user.
+DEBUG = envbool("DEBUG", "0")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "tiejun.rules",
     "tiejun.accounts",
     "tiejun.org",
+    "tiejun.life",
 ]
 
 MIDDLEWARE = [
