@@ -13,6 +13,7 @@ MENU = [
     ("首页", "home", None),
     ("组织与党员", "org:tree", "org.view"),
     ("党员名册", "org:member_list", "member.view"),
+    ("党员导入", "org:import", "member.import"),
     ("规则表", "rules:list", "rules.manage"),
     ("账户管理", "accounts:user_list", "accounts.manage"),
     ("安全管理", "accounts:security", "security.manage"),

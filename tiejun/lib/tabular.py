@@ -143,19 +143,22 @@ def _xlsx_table(path: Path) -> Iterator[Table]:
     import openpyxl
     from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        # WPS writes a wrong <dimension>; without this read-only mode stops at its bogus end.
-        sheet.reset_dimensions()  # type: ignore[union-attr]
-        date1904 = book.epoch == CALENDAR_MAC_1904
-    except Exception:  # openpyxl raises many types on damaged files; the user needs one answer
-        raise TableError("无法读取该 Excel 文件，文件可能已损坏或已加密。") from None
-    try:
-        rows = sheet.iter_rows(values_only=True)  # type: ignore[union-attr]
-        yield Table("xlsx", _guarded(enumerate(map(tuple, rows), start=1)), date1904)
-    finally:
-        book.close()
+    # A handle, not a path: openpyxl refuses paths whose name does not end in .xlsx, and
+    # uploads are stored without one (and WPS names some .xlsx files .xls).
+    with path.open("rb") as handle:
+        try:
+            book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+            sheet = book.worksheets[0]
+            # WPS writes a wrong <dimension>; without this read-only mode stops at its bogus end.
+            sheet.reset_dimensions()  # type: ignore[union-attr]
+            date1904 = book.epoch == CALENDAR_MAC_1904
+        except Exception:  # openpyxl raises many types on damaged files; the user needs one answer
+            raise TableError("无法读取该 Excel 文件，文件可能已损坏或已加密。") from None
+        try:
+            rows = sheet.iter_rows(values_only=True)  # type: ignore[union-attr]
+            yield Table("xlsx", _guarded(enumerate(map(tuple, rows), start=1)), date1904)
+        finally:
+            book.close()
 
 
 def _xls_table(path: Path) -> Table:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tiejun.org import views
+from tiejun.org import views, views_import
 
 app_name = "org"
 urlpatterns = [
@@ -13,6 +13,12 @@ urlpatterns = [
     path("org/<int:pk>/seats/<int:seat_pk>/delete/", views.seat_delete, name="seat_delete"),
     path("members/", views.member_list, name="member_list"),
     path("members/export.xlsx", views.member_export, name="member_export"),
+    path("members/import/", views_import.import_start, name="import"),
+    path("members/import/template.xlsx", views_import.import_template, name="import_template"),
+    path("members/import/<str:token>/", views_import.import_preview, name="import_preview"),
+    path("members/import/<str:token>/confirm/", views_import.import_confirm, name="import_confirm"),
+    path("members/import/<str:token>/errors.xlsx", views_import.import_errors,
+         name="import_errors"),
     path("members/new/", views.member_create, name="member_create"),
     path("members/<int:pk>/", views.member_detail, name="member_detail"),
     path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),

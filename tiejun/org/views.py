@@ -208,8 +208,10 @@ def member_export(request: HttpRequest) -> HttpResponse:
     rows, _org, as_of = _filtered_members(user, MemberFilterForm(request.GET or None))
     if as_of:
         rows = Member.objects.filter(pk__in=rows.values("member_id")).order_by("org_path", "name", "id")
-    audit.record("member.export", request=request, detail={"filters": request.GET.dict()})
-    return export_response(rows.select_related("org"))
+    reveal = user.may_reveal_personal_data  # masked exports are for reading, not re-import
+    audit.record("member.export", request=request,
+                 detail={"filters": request.GET.dict(), "masked": not reveal})
+    return export_response(rows.select_related("org"), reveal=reveal)
 
 
 @require("member.view")

@@ -65,8 +65,10 @@ def test_it_knows_each_allowed_kind_by_its_content(tmp_path):
 
 
 def test_an_xlsx_saved_with_an_xls_name_is_read_as_what_it_is(tmp_path):
-    path = _xlsx(tmp_path / "wps.xls", [["姓名"]])
-    assert inspect_file(path, "名册.xls") == "xlsx"
+    path = _xlsx(tmp_path / "wps.xlsx", [["姓名"]])
+    stored = path.rename(tmp_path / "upload")  # uploads are kept without a name
+    assert inspect_file(stored, "名册.xls") == "xlsx"
+    assert _all_rows(stored, "xlsx") == [(1, ("姓名",))]
 
 
 def test_it_refuses_a_renamed_executable(tmp_path):
