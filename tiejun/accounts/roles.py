@@ -30,6 +30,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "member.manage": frozenset({Role.office, Role.secretary}),
     "member.import": frozenset({Role.office, Role.secretary}),
     "member.export": frozenset({Role.office, Role.secretary, Role.committee_member}),
+    "meeting.view": frozenset({Role.office, Role.secretary, Role.committee_member, Role.member}),
+    "meeting.manage": frozenset({Role.office, Role.secretary, Role.committee_member}),
     "accounts.manage": frozenset({Role.system_admin}),
     "rules.manage": frozenset({Role.system_admin}),
     "security.manage": frozenset({Role.security_admin}),
