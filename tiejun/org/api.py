@@ -2,6 +2,9 @@
 
 Errors are raised, not returned, and tiejun.api turns them into JSON: PermissionDenied → 403,
 Http404 → 404, StaleEdit → 409, django ValidationError → 422 with one message per field.
+
+No `from __future__ import annotations` here: ninja must see `Query[...]` as a real type when it
+builds the OpenAPI document, and a string annotation breaks /api/v1/openapi.json.
 """
 
 from collections.abc import Iterator
