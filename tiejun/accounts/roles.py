@@ -36,6 +36,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "rules.manage": frozenset({Role.system_admin}),
     "security.manage": frozenset({Role.security_admin}),
     "audit.view": frozenset({Role.audit_admin}),
+    "reminder.view": frozenset({Role.office, Role.secretary, Role.committee_member, Role.member}),
 }
 
 

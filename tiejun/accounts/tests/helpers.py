@@ -21,7 +21,10 @@ def log_in(client: Any, username: str, password: str = PASSWORD, **extra: Any) -
 
 def code_for(device: TOTPDevice, steps_ahead: int = 0) -> str:
     """The device's code now, or `steps_ahead` 30-second steps later (a code is good once)."""
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=steps_ahead):06d}"
+    code = totp(
+        device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=steps_ahead
+    )
+    return f"{code:0{device.digits}d}"
 
 
 def confirmed_device(user: Any) -> TOTPDevice:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -53,7 +55,7 @@ def test_it_refuses_each_of_the_last_five_passwords(client, people):
     user = people.member_a
     used = [PASSWORD] + [f"Qz7#mLp2-{n}" for n in range(1, 6)]
     client.force_login(user)
-    for old, new in zip(used, used[1:], strict=False):
+    for old, new in itertools.pairwise(used):
         response = client.post(
             "/accounts/password/",
             {
