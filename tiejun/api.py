@@ -23,6 +23,7 @@ from ninja.utils import check_csrf
 from tiejun.accounts.models import ApiToken
 from tiejun.org.api import router as org_router
 from tiejun.org.services import StaleEdit
+from tiejun.reminders.api import router as reminders_router
 
 
 class BearerToken(HttpBearer):
@@ -73,6 +74,7 @@ api = NinjaAPI(
     docs_url=None,
 )
 api.add_router("/", org_router)
+api.add_router("/", reminders_router)
 
 
 def _detail(request: HttpRequest, message: str, status: int) -> HttpResponse:

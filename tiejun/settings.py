@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "tiejun.rules",
     "tiejun.accounts",
     "tiejun.org",
+    "tiejun.reminders",
     "tiejun.life",
 ]
 
@@ -95,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tiejun.accounts.context.navigation",
+                "tiejun.reminders.context.inbox_count",
             ],
         },
     }
@@ -235,6 +237,8 @@ TIEJUN_DATA_KEY_FILE = os.environ.get("TIEJUN_DATA_KEY_FILE", str(VAR_DIR / "dat
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tiejun@localhost")
+# The address users reach the site at; links in reminder e-mails start with it.
+TIEJUN_SITE_URL = os.environ.get("TIEJUN_SITE_URL", "http://localhost:8000").rstrip("/")
 
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_LIMIT = 200

@@ -19,6 +19,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("tiejun.accounts.urls")),
     path("rules/", include("tiejun.rules.urls")),
+    path("reminders/", include("tiejun.reminders.urls")),
     path("", include("tiejun.org.urls")),
     path("api/v1/", api.urls),
 ]

@@ -322,6 +322,8 @@ def _form_error(form: Any, error: Exception) -> None:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     from tiejun.org.stats import home_numbers
+    from tiejun.reminders.inbox import inbox_for
 
     user = _user(request)
-    return render(request, "home.html", {"numbers": home_numbers(user), "root": scope_root(user)})
+    context = {"numbers": home_numbers(user), "root": scope_root(user), "inbox": inbox_for(user)}
+    return render(request, "home.html", context)
