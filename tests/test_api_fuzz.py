@@ -186,3 +186,8 @@ def test_the_fuzzed_bodies_are_valid_before_the_fuzz(client, people):
     for method, url, body, status in sends:
         response = _send_and_roll_back(client, method, url, body)
         assert response.status_code == status, (url, response.content)
+
+
+def test_the_openapi_document_is_valid():
+    assert schema.raw_schema["openapi"].startswith("3.")
+    schema.validate()  # against the OpenAPI meta-schema; raises with the first violation
