@@ -104,7 +104,7 @@ def _member_body(people: Any, member: Member | None) -> dict[str, Any]:
         "birth_date": member.birth_date.isoformat(),
         "gender": member.gender,
         "joined_on": member.joined_on.isoformat(),
-        "full_on": member.full_on.isoformat(),
+        "full_on": member.full_on.isoformat() if member.full_on else None,
         "category": member.category,
         "org_id": member.org_id,
         "status": member.status,

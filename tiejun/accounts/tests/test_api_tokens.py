@@ -24,7 +24,7 @@ def _quick_password_hashes(settings):
 
 
 def _bearer(key: str) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    return {"Authorization": f"Bearer {key}"}
 
 
 def _new_member(people: Any) -> dict[str, Any]:
@@ -40,14 +40,14 @@ def _new_member(people: Any) -> dict[str, Any]:
 
 def test_it_reads_with_a_bearer_token(client, people):
     _token, key = ApiToken.issue(people.secretary_a, "同步脚本")
-    response = client.get(MEMBERS, **_bearer(key))
+    response = client.get(MEMBERS, headers=_bearer(key))
     assert response.status_code == 200
     assert [item["name"] for item in response.json()["items"]] == ["张海冰"]
 
 
 def test_it_notes_when_a_token_was_last_used(client, people):
     token, key = ApiToken.issue(people.secretary_a, "同步脚本")
-    client.get(MEMBERS, **_bearer(key))
+    client.get(MEMBERS, headers=_bearer(key))
     token.refresh_from_db()
     assert token.last_used_at is not None
     assert timezone.now() - token.last_used_at < dt.timedelta(minutes=1)
@@ -71,14 +71,14 @@ def test_it_refuses_a_wrong_token(client, people, header):
 def test_it_refuses_a_revoked_token(client, people):
     token, key = ApiToken.issue(people.secretary_a, "同步脚本")
     ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
-    assert client.get(MEMBERS, **_bearer(key)).status_code == 401
+    assert client.get(MEMBERS, headers=_bearer(key)).status_code == 401
 
 
 def test_it_refuses_the_token_of_a_disabled_account(client, people):
     _token, key = ApiToken.issue(people.secretary_a, "同步脚本")
     people.secretary_a.is_active = False
     people.secretary_a.save(update_fields=["is_active"])
-    assert client.get(MEMBERS, **_bearer(key)).status_code == 401
+    assert client.get(MEMBERS, headers=_bearer(key)).status_code == 401
 
 
 def test_a_session_write_without_the_csrf_token_is_refused(people):
@@ -111,7 +111,7 @@ def test_a_bearer_write_needs_no_csrf_token(people):
     _token, key = ApiToken.issue(people.secretary_a, "同步脚本")
     script = Client(enforce_csrf_checks=True)
     response = script.post(
-        MEMBERS, data=_new_member(people), content_type="application/json", **_bearer(key)
+        MEMBERS, data=_new_member(people), content_type="application/json", headers=_bearer(key)
     )
     assert response.status_code == 201, response.content
     audit = AuditEntry.objects.get(action="member.create", object_id=str(response.json()["id"]))
@@ -127,7 +127,7 @@ def test_issue_token_prints_a_key_that_works_once_stored(client, people):
     assert key.startswith(token.prefix)
     assert key not in token.digest  # only the digest is stored
     assert "无法再次查看" in err.getvalue()
-    assert client.get(MEMBERS, **_bearer(key)).status_code == 200
+    assert client.get(MEMBERS, headers=_bearer(key)).status_code == 200
     entry = AuditEntry.objects.get(action="api_token.issue")
     assert entry.detail == {"for": "secretary", "name": "年报同步"}
 
