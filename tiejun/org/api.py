@@ -71,7 +71,7 @@ def _user_with(request: HttpRequest, permission: str) -> User:
 
 
 def _form_data(payload: Schema) -> dict[str, Any]:
-    data = payload.dict()
+    data = payload.model_dump()
     return {
         FORM_FIELD.get(name, name): value.value if isinstance(value, Enum) else value
         for name, value in data.items()
@@ -97,8 +97,9 @@ def _validated(form: FormT) -> FormT:
 
 @contextmanager
 def _service_errors(field: str, duplicate: Any) -> Iterator[None]:
-    """A service's own checks (dates, moves) answered like form errors; a unique column that a
-    concurrent writer filled after the form checked it answers `duplicate` on `field`."""
+    """A service's own checks (effective dates, moves) answered like form errors. A unique column
+    the form cannot check (the ID number's digest) or that a concurrent writer filled after the
+    form checked it (an org code) answers `duplicate` on `field`."""
     try:
         yield
     except IntegrityError:
