@@ -1,8 +1,6 @@
 """GET /api/v1/reminders: the caller's open reminders, overdue first, with the same scope as
 the inbox page."""
 
-from __future__ import annotations
-
 import datetime as dt
 from enum import Enum
 
