@@ -21,6 +21,7 @@ urlpatterns = [
     path("rules/", include("tiejun.rules.urls")),
     path("reminders/", include("tiejun.reminders.urls")),
     path("", include("tiejun.org.urls")),
+    path("", include("tiejun.life.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -238,15 +238,21 @@ def register_topic(
     return topic
 
 
-def agenda_refusal(meeting: Meeting, topic: Topic | None, title: str) -> str | None:
+def agenda_refusal(
+    meeting: Meeting, topic: Topic | None, title: str, kind: str = Topic.Kind.ordinary
+) -> str | None:
     """Why the agenda rule refuses `title` on `meeting`, or None when it may be taken.
 
     议事决策制度: a 支委会 discusses only topics registered before it meets (no 临时动议),
-    unless the rules table allows unregistered ones for this deployment.
+    unless the rules table allows unregistered ones for this deployment. The 第一议题 (studying
+    the latest instructions) is a standing item of every meeting, not a matter for decision, so
+    it needs no registration.
     """
     if meeting.kind != Meeting.Kind.committee:
         return None
     if topic is not None and topic.registered_before(meeting.held_on):
+        return None
+    if (topic.kind if topic is not None else kind) == Topic.Kind.first_topic:
         return None
     if rules.get("meeting.committee.allow_unregistered_topics", on=meeting.held_on):
         return None
@@ -271,7 +277,7 @@ def add_topic(
     if registered is not None and (registered.org_id != meeting.org_id or registered.meeting_id):
         raise ValidationError(_("该议题不属于本组织的待议议题。"))
     shown = registered.title if registered is not None else title.strip()
-    refusal = agenda_refusal(meeting, registered, shown)
+    refusal = agenda_refusal(meeting, registered, shown, kind)
     if refusal:
         # Outside the transaction: the refused attempt stays in the audit trail.
         audit.record(

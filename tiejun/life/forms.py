@@ -1,0 +1,300 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tiejun.accounts.models import User
+from tiejun.lib import chinese
+from tiejun.life.models import ALLOWED_UPLOADS, Attachment, Attendance, LectureCycle, Meeting, Topic
+from tiejun.life.services import agenda_refusal
+from tiejun.org.models import Member, Org
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+# Orgs that hold meetings: every kind of the tree (党小组 hold 党小组会, 党组 hold 中心组).
+KIND_CHOICES = [("", _("全部")), *Meeting.Kind.choices]
+
+
+def _field(form: forms.BaseForm, name: str) -> Any:
+    """A form field as the choice field it is (django-stubs types them all as Field)."""
+    return form.fields[name]
+
+
+def _please_choose(form: forms.BaseForm) -> None:
+    field: Any
+    for field in form.fields.values():
+        choices = getattr(field, "choices", None)
+        if choices and next(iter(choices))[0] in ("", None):
+            field.choices = [("", _("请选择")), *list(choices)[1:]]
+
+
+def org_members(org: Org | None) -> QuerySet[Member]:
+    """The people a meeting of `org` picks its host, recorder and lecturer from."""
+    if org is None:
+        return Member.objects.none()
+    holder = org.parent if org.kind == Org.Kind.group and org.parent else org
+    return Member.objects.in_subtree(holder).filter(status=Member.Status.active).order_by("name")
+
+
+class MeetingFilterForm(forms.Form):
+    org = forms.ModelChoiceField(
+        label=_("党组织"),
+        queryset=Org.objects.none(),
+        required=False,
+        empty_label=_("全部（含下级）"),
+    )
+    kind = forms.ChoiceField(label=_("会议类型"), choices=KIND_CHOICES, required=False)
+    start = forms.DateField(label=_("起始日期"), required=False, widget=DATE_WIDGET)
+    end = forms.DateField(label=_("截止日期"), required=False, widget=DATE_WIDGET)
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部")), *Meeting.Status.choices]
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _field(self, "org").queryset = Org.objects.visible_to(user).order_by("path")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", _("截止日期不能早于起始日期。"))
+        return data
+
+
+class MeetingForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    registered_topics = forms.ModelMultipleChoiceField(
+        label=_("已预登记的议题"),
+        queryset=Topic.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("支委会只研究会前登记的议题"),
+    )
+    first_topic = forms.CharField(
+        label=_("第一议题"),
+        max_length=200,
+        required=False,
+        help_text=_("学习传达习近平总书记重要讲话、重要指示批示精神，如“学习……重要讲话精神”"),
+    )
+    directive_ref = forms.CharField(
+        label=_("所学指示批示（文号或出处）"), max_length=300, required=False
+    )
+    new_topics = forms.CharField(
+        label=_("其他议题"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("每行一个议题"),
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "org",
+            "kind",
+            "title",
+            "held_on",
+            "starts_at",
+            "ends_at",
+            "place",
+            "host",
+            "recorder",
+            "cycle",
+            "lecturer",
+            "lesson_notes",
+        ]
+        widgets = {
+            "held_on": DATE_WIDGET,
+            "starts_at": TIME_WIDGET,
+            "ends_at": TIME_WIDGET,
+            "lesson_notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(
+        self, *args: Any, user: User, org: Org | None, refresh_url: str = "", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        _field(self, "org").queryset = Org.objects.visible_to(user).active().order_by("path")
+        # Another org or kind means other people and topics to choose from: reload the form body.
+        for name in ("org", "kind"):
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-get": refresh_url,
+                    "hx-trigger": "change",
+                    "hx-target": "#meeting-form-body",
+                    "hx-select": "#meeting-form-body",
+                    "hx-swap": "outerHTML",
+                    "hx-include": "closest form",
+                }
+            )
+        people = org_members(org)
+        for name in ("host", "recorder", "lecturer"):
+            _field(self, name).queryset = people
+        _field(self, "cycle").queryset = (
+            LectureCycle.objects.filter(
+                org__in=[org, org.parent] if org and org.parent else [org]
+            ).order_by("-month")
+            if org
+            else LectureCycle.objects.none()
+        )
+        self.fields["held_on"].initial = timezone.localdate()
+        _please_choose(self)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            for name in ("registered_topics", "first_topic", "directive_ref", "new_topics"):
+                self.fields.pop(name)
+        else:
+            self.fields.pop("version")
+            _field(self, "registered_topics").queryset = (
+                Topic.objects.filter(org=org, meeting__isnull=True)
+                .select_related("proposer")
+                .order_by("registered_on", "id")
+                if org
+                else Topic.objects.none()
+            )
+            _field(self, "registered_topics").label_from_instance = _topic_label
+
+    def clean_title(self) -> str:
+        return chinese.clean(self.cleaned_data["title"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.instance.pk or not data.get("kind") or not data.get("held_on"):
+            return data
+        probe = Meeting(kind=data["kind"], held_on=data["held_on"])
+        for topic in data.get("registered_topics") or []:
+            refusal = agenda_refusal(probe, topic, topic.title)
+            if refusal:
+                self.add_error("registered_topics", refusal)
+        for title in self.new_topic_titles():
+            refusal = agenda_refusal(probe, None, title)
+            if refusal:
+                self.add_error("new_topics", refusal)
+        return data
+
+    def new_topic_titles(self) -> list[str]:
+        text = self.cleaned_data.get("new_topics") or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _topic_label(topic: Topic) -> str:
+    return _("%(title)s（%(who)s，%(day)s 登记）") % {
+        "title": topic.title,
+        "who": topic.proposer or "—",
+        "day": f"{topic.registered_on:%Y-%m-%d}" if topic.registered_on else "—",
+    }
+
+
+class TopicRegistrationForm(forms.ModelForm):
+    class Meta:
+        model = Topic
+        fields = ["title", "kind", "proposer", "registered_on", "directive_ref"]
+        widgets = {"registered_on": DATE_WIDGET}
+
+    def __init__(self, *args: Any, org: Org, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _field(self, "kind").choices = [c for c in Topic.Kind.choices if c[0] != Topic.Kind.report]
+        _field(self, "proposer").queryset = org_members(org)
+        self.fields["proposer"].required = True
+        self.fields["registered_on"].required = True
+        self.fields["registered_on"].initial = timezone.localdate()
+        _please_choose(self)
+
+    def clean_registered_on(self) -> dt.date:
+        day = self.cleaned_data["registered_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("登记日期不能晚于今天。"))
+        return day
+
+
+class AgendaTopicForm(forms.Form):
+    registered = forms.ModelChoiceField(
+        label=_("已预登记的议题"),
+        queryset=Topic.objects.none(),
+        required=False,
+        empty_label=_("请选择"),
+    )
+    title = forms.CharField(label=_("或填写新议题"), max_length=200, required=False)
+    kind = forms.ChoiceField(
+        label=_("议题类别"), choices=Topic.Kind.choices, initial=Topic.Kind.ordinary
+    )
+    directive_ref = forms.CharField(label=_("所学指示批示"), max_length=300, required=False)
+    reporting_org = forms.ModelChoiceField(
+        label=_("汇报单位（调度会）"),
+        queryset=Org.objects.none(),
+        required=False,
+        empty_label=_("请选择"),
+    )
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _field(self, "registered").queryset = Topic.objects.filter(
+            org=meeting.org, meeting__isnull=True
+        ).order_by("registered_on", "id")
+        _field(self, "reporting_org").queryset = Org.objects.filter(parent=meeting.org).order_by(
+            "sort_order", "code"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("registered") and not (data.get("title") or "").strip():
+            raise forms.ValidationError(_("请选择已登记的议题，或填写新议题。"))
+        return data
+
+
+class AttendanceForm(forms.Form):
+    status = forms.ChoiceField(choices=Attendance.Status.choices)
+    reason = forms.CharField(max_length=200, required=False)
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(
+        label=_("会议纪要"), required=False, widget=forms.Textarea(attrs={"rows": 12})
+    )
+    decisions = forms.CharField(
+        label=_("会议决定"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class LectureCycleForm(forms.ModelForm):
+    class Meta:
+        model = LectureCycle
+        fields = ["month", "theme"]
+        widgets = {"month": forms.DateInput(attrs={"type": "month"}, format="%Y-%m")}
+
+    month = forms.DateField(
+        label=_("月份"),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+
+    def clean_month(self) -> dt.date:
+        return self.cleaned_data["month"].replace(day=1)
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类别"), choices=Attachment.Kind.choices)
+    file = forms.FileField(label=_("文件"), help_text=_("照片（jpg、png）或 PDF"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if extension not in ALLOWED_UPLOADS:
+            raise forms.ValidationError(_("只能上传 jpg、png 图片或 PDF 文件。"))
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                _("文件不能超过 %(mb)s MB。") % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
+            )
+        content_type, magic = ALLOWED_UPLOADS[extension]
+        head = upload.read(len(magic))
+        upload.seek(0)
+        if head != magic:
+            raise forms.ValidationError(_("文件内容与扩展名不符，请上传真实的图片或 PDF。"))
+        upload.checked_content_type = content_type
+        return upload
