@@ -39,6 +39,11 @@ def _private_tmp(target: Path) -> Path:
 
 
 def _integrity(db: sqlite3.Connection) -> str:
+    # The schema may use Django's SQL functions (constraints on dates, for instance); a plain
+    # connection needs them to check those constraints.
+    from django.db.backends.sqlite3._functions import register
+
+    register(db)
     return str(db.execute("PRAGMA integrity_check").fetchone()[0])
 
 
