@@ -128,7 +128,8 @@ class OrgForm(forms.ModelForm):
 
     class Meta:
         model = Org
-        fields = ["code", "name", "kind", "parent", "unit", "sort_order", "starts_on", "ends_on"]
+        fields = ["code", "name", "kind", "parent", "unit", "sort_order", "theme_day", "starts_on",
+                  "ends_on"]
         widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -114,6 +115,11 @@ class Org(models.Model):
     starts_on = models.DateField(_("成立日期"), null=True, blank=True)
     ends_on = models.DateField(_("撤销日期（临时党支部）"), null=True, blank=True)
     dissolved_on = models.DateField(_("撤销日期"), null=True, blank=True)
+    theme_day = models.PositiveSmallIntegerField(
+        _("主题党日固定日期（每月几日）"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("每月固定开展主题党日的日期，1–28；未填写则当月任一天均可"),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = OrgQuerySet.as_manager()
