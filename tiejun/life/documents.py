@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 from collections import Counter
 from collections.abc import Iterable
+from pathlib import Path
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +42,8 @@ BODY_SIZE = Pt(16)  # 3号
 TABLE_SIZE = Pt(14)  # 4号
 LINE = Pt(28)
 CHINESE_NUMERALS = "一二三四五六七八九十"
+# For a server that converts these documents (LibreOffice) without the official fonts.
+FONTCONFIG_FILE = Path(__file__).with_name("fonts.conf")
 
 
 def _set_font(run_or_style: object, name: str, size: Pt, *, bold: bool = False) -> None:
@@ -214,8 +217,12 @@ def minutes_docx(meeting: Meeting) -> bytes:
         _heading(document, number, _("会议议题"))
         for index, topic in enumerate(topics, 1):
             extra = []
-            if topic.kind != topic.Kind.ordinary:
+            if topic.kind == topic.Kind.first_topic:
+                extra.append(_("第一议题"))
+            elif topic.kind != topic.Kind.ordinary:
                 extra.append(topic.get_kind_display())
+            if topic.directive_ref:
+                extra.append(_("传达：%s") % topic.directive_ref)
             if topic.reporting_org:
                 extra.append(_("汇报单位：%s") % topic.reporting_org.name)
             if topic.outcome != topic.Outcome.pending:
@@ -388,7 +395,7 @@ def _midnight(meeting: Meeting) -> object:
 def _summary(book: object, counts: Counter[tuple[str, str]], head: object, cell: object) -> None:
     sheet = book.add_worksheet(_("分类汇总"))  # type: ignore[attr-defined]
     kinds = [k for k in Meeting.Kind if any(kind == k for _org, kind in counts)]
-    sheet.write_row(0, 0, [_("党组织"), *[k.label for k in kinds], _("合计")], head)
+    sheet.write_row(0, 0, [_("党组织"), *[str(k.label) for k in kinds], _("合计")], head)
     orgs = sorted({name for name, _kind in counts})
     for index, name in enumerate(orgs, 1):
         numbers = [counts[(name, k)] for k in kinds]
