@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tiejun.accounts.roles import Role
@@ -126,6 +127,13 @@ class Reminder(models.Model):
     @property
     def tag(self) -> str:
         return STAGE_TAG.get(self.stage, "grey")
+
+    @property
+    def overdue_days(self) -> int:
+        """Days past the deadline while open and overdue; 0 otherwise."""
+        if self.stage != Stage.overdue or self.resolved_at is not None:
+            return 0
+        return max((timezone.localdate() - self.due_on).days, 0)
 
     @property
     def is_open(self) -> bool:

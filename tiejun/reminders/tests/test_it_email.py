@@ -66,9 +66,9 @@ def test_it_sends_a_reminder_again_when_it_becomes_overdue(people, mailboxes):
 
 
 def test_it_releases_the_claim_when_the_mail_server_is_down(people, mailboxes):
-    with mock.patch("tiejun.reminders.digest.get_connection", side_effect=OSError("refused")):
-        with pytest.raises(OSError):
-            send_digests()
+    down = mock.patch("tiejun.reminders.digest.get_connection", side_effect=OSError("refused"))
+    with down, pytest.raises(OSError):
+        send_digests()
     assert Reminder.objects.filter(emailed_at__isnull=True).count() == 2
     assert send_digests() == 3
 

@@ -1,0 +1,196 @@
+"""Reminder rules at ministry scale: 50,000 orgs with committees and 500,000 members.
+
+Builds (once, cached by size and migrations) a throw-away SQLite file under var/bench/ with
+bulk inserts — no encryption, no history rows: the rules read neither — then times
+`engine.run()` twice in a fresh process: cold (every reminder created) and warm (the daily
+case: every reminder kept). `run()` returns the slower of the two in seconds.
+
+    .venv/bin/python bench/reminders_bench.py [--orgs 50000] [--members 500000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var" / "bench"
+TODAY = dt.date(2026, 11, 23)
+SEED = 7
+COMMITTEES_PER_ROOT = 500  # 党委 under the top 党委; the rest are branches under them
+
+
+def _key(orgs: int, members: int) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(ROOT.glob("tiejun/*/migrations/*.py")):
+        digest.update(path.read_bytes())
+    return f"{orgs}-{members}-{digest.hexdigest()[:10]}"
+
+
+def _env(db: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{db}",
+        "TIEJUN_VAR_DIR": str(VAR),
+        "TIEJUN_DATA_KEY_FILE": str(VAR / "data.key"),
+        "DJANGO_SETTINGS_MODULE": "tiejun.settings",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def _python(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def database(orgs: int, members: int) -> Path:
+    """The benchmark file, built on first use; renamed into place only when complete."""
+    VAR.mkdir(parents=True, exist_ok=True)
+    db = VAR / f"reminders-{_key(orgs, members)}.sqlite3"
+    if db.exists():
+        return db
+    partial = db.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    env = _env(partial)
+    _python(env, "manage.py", "migrate", "-v", "0")
+    _python(env, __file__, "--inner-build", "--orgs", str(orgs), "--members", str(members))
+    partial.rename(db)
+    return db
+
+
+def _build(orgs: int, members: int) -> None:
+    from django.db import transaction
+
+    from tiejun.org.models import Committee, Org, path_segment
+
+    rng = random.Random(SEED)
+    tops = min(COMMITTEES_PER_ROOT, orgs - 1)
+    rows, paths = [], {}
+    for pk in range(1, orgs + 1):
+        parent = None if pk == 1 else (1 if pk <= tops + 1 else 2 + (pk % tops))
+        kind = Org.Kind.committee if pk <= tops + 1 else Org.Kind.branch
+        paths[pk] = (paths[parent] if parent else "") + path_segment(pk)
+        rows.append(
+            Org(
+                pk=pk,
+                code=f"B{pk:07d}",
+                name=f"第{pk}党组织",
+                name_folded=f"第{pk}党组织",
+                kind=kind,
+                parent_id=parent,
+                path=paths[pk],
+                depth=len(paths[pk]) // 7 - 1,
+            )
+        )
+    with transaction.atomic():
+        Org.objects.bulk_create(rows, batch_size=5000)
+        # Elected within the last three and a half years: about one committee in three is
+        # within six months of its term's end or past it, as in a real ministry.
+        Committee.objects.bulk_create(
+            [
+                Committee(
+                    org_id=pk,
+                    number=3,
+                    term_years=5 if pk <= tops + 1 else 3,
+                    elected_on=TODAY - dt.timedelta(days=rng.randrange(0, 1280)),
+                )
+                for pk in range(1, orgs + 1)
+            ],
+            batch_size=5000,
+        )
+        _members(members, orgs, tops, paths, rng)
+
+
+def _members(count: int, orgs: int, tops: int, paths: dict[int, str], rng: random.Random) -> None:
+    from tiejun.org.models import Member
+
+    batch: list[Member] = []
+    for n in range(count):
+        org_id = rng.randrange(tops + 2, orgs + 1) if orgs > tops + 1 else 1
+        probationary = rng.random() < 0.02
+        joined = TODAY - dt.timedelta(days=rng.randrange(0, 430) if probationary else 3000)
+        batch.append(
+            Member(
+                name=f"党员{n}",
+                gender="male",
+                birth_date=dt.date(1985, 1, 1),
+                id_cipher="-",
+                id_digest=f"{n:064x}",
+                id_masked="-",
+                joined_on=joined,
+                full_on=None if probationary else joined + dt.timedelta(days=366),
+                category="probationary" if probationary else "full",
+                org_id=org_id,
+                org_path=paths[org_id],
+                search_text=f"党员{n}",
+            )
+        )
+        if len(batch) == 10000:
+            Member.objects.bulk_create(batch)
+            batch = []
+    Member.objects.bulk_create(batch)
+
+
+def _measure() -> dict[str, Any]:
+    from django.urls import reverse
+
+    from tiejun.reminders import engine
+    from tiejun.reminders.models import Reminder
+
+    Reminder.objects.all().delete()
+    reverse("home")  # import the URL configuration now, not inside the first timing
+    timings = {}
+    for label in ("cold", "warm"):
+        started = time.perf_counter()
+        counts = engine.run(today=TODAY)
+        timings[label] = time.perf_counter() - started
+        timings[f"{label}_counts"] = {code: vars(c) for code, c in counts.items()}
+    return timings
+
+
+def run(orgs: int = 50_000, members: int = 500_000) -> float:
+    """Seconds of the slower of a cold and a warm evaluation of every rule."""
+    db = database(orgs, members)
+    out = _python(_env(db), __file__, "--inner-measure")
+    result = json.loads(out.strip().splitlines()[-1])
+    print(
+        f"reminders on {orgs:,} orgs / {members:,} members: cold {result['cold']:.2f} s "
+        f"{result['cold_counts']}, warm {result['warm']:.2f} s"
+    )
+    return max(result["cold"], result["warm"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orgs", type=int, default=50_000)
+    parser.add_argument("--members", type=int, default=500_000)
+    parser.add_argument("--inner-build", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--inner-measure", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.inner_build or args.inner_measure:
+        import django
+
+        django.setup()
+        if args.inner_build:
+            _build(args.orgs, args.members)
+        else:
+            print(json.dumps(_measure()))
+        return
+    run(args.orgs, args.members)
+
+
+if __name__ == "__main__":
+    main()
