@@ -21,6 +21,7 @@ from ninja.types import DictStrAny
 from ninja.utils import check_csrf
 
 from tiejun.accounts.models import ApiToken
+from tiejun.life.api import router as life_router
 from tiejun.org.api import router as org_router
 from tiejun.org.services import StaleEdit
 from tiejun.reminders.api import router as reminders_router
@@ -74,6 +75,7 @@ api = NinjaAPI(
     docs_url=None,
 )
 api.add_router("/", org_router)
+api.add_router("/meetings", life_router)
 api.add_router("/", reminders_router)
 
 
