@@ -73,10 +73,13 @@ def validate(raw: object, today: dt.date | None = None) -> IdCheck:
     if _looks_like_float_damage(number):
         result.errors.append(_FLOAT_DAMAGE)
         return result
-    if len(number) == 15 and number.isdigit():
+    if len(number) == 15 and number.isascii() and number.isdigit():
         number = result.number = upgrade_15(number)
         result.warnings.append("15位旧身份证号已按国家标准升为18位，请核对")
-    if len(number) != 18 or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    # isdigit() alone accepts other scripts' digits (e.g. Kharoshthi), which int() refuses.
+    if len(number) != 18 or not number.isascii() or not number[:17].isdigit() or not (
+        number[17].isdigit() or number[17] == "X"
+    ):
         result.errors.append("身份证号应为18位：17位数字加1位数字或X")
         return result
     _check_birth(result, number, today or dt.date.today())

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from tiejun.accounts import audit
 from tiejun.accounts.models import User
 from tiejun.lib.chinese import fold_name
 from tiejun.org import services
@@ -194,7 +195,9 @@ def list_members(request: HttpRequest, filters: Query[MemberFilters]) -> QuerySe
     summary="党员详情",
 )
 def get_member(request: HttpRequest, member_id: int) -> Member:
-    return get_member_for_user(_user_with(request, "member.view"), member_id)
+    member = get_member_for_user(_user_with(request, "member.view"), member_id)
+    audit.record("member.view", request=request, user=request.auth, obj=member)  # type: ignore[attr-defined]
+    return member
 
 
 @router.post(

@@ -139,8 +139,9 @@ class OrgForm(forms.ModelForm):
             parents = parents.exclude(pk=self.instance.pk)
             self.fields["version"].initial = self.instance.version
         self.fields["parent"].queryset = parents
-        # Only a user whose scope is the whole tree may create a new root.
-        self.fields["parent"].required = user.org is None or user.org.parent_id is not None
+        # Every org made here hangs inside the user's own subtree: a new root would be out of
+        # everyone's scope. Roots come from the set-up (demo or import) only.
+        self.fields["parent"].required = True
 
     def clean_name(self) -> str:
         return chinese.clean(self.cleaned_data["name"])

@@ -218,6 +218,8 @@ def member_export(request: HttpRequest) -> HttpResponse:
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     member = get_member_for_user(user, pk)
+    # Opening a record shows personal data (SECURITY.md item 11); lists show it masked only.
+    audit.record("member.view", request=request, obj=member)
     context = {
         "member": member,
         "timeline": timeline_for(member),

@@ -39,6 +39,7 @@ def test_it_normalizes_what_people_type(raw, number):
         (1.1010519491231002e17, "科学计数法"),
         ("", "为空"),
         ("11010520991231002X", "不合理"),
+        ("11010119900307" + "1" + "\U00010a40" + "34", "18位"),  # a digit int() refuses
     ],
 )
 def test_it_names_the_error(raw, reason):

@@ -144,3 +144,19 @@ def test_the_member_page_costs_a_fixed_number_of_queries(client, people, django_
     client.get(f"/members/{people.zhang.pk}/")
     with django_assert_max_num_queries(12):
         client.get(f"/members/{people.zhang.pk}/?tab=history")
+
+
+def test_opening_a_member_record_is_audited(client, people):
+    client.force_login(people.secretary_a)
+    client.get(f"/members/{people.zhang.pk}/")
+    entry = AuditEntry.objects.get(action="member.view")
+    assert (entry.user, entry.object_id) == (people.secretary_a, str(people.zhang.pk))
+
+
+def test_an_office_cannot_create_a_root_it_would_not_see(client, people):
+    from tiejun.org.models import Org
+
+    client.force_login(people.office)
+    response = client.post("/org/new/", {"code": "R2", "name": "另一个党委", "kind": "committee", "sort_order": 0})
+    assert response.status_code == 200
+    assert not Org.objects.filter(code="R2").exists()
