@@ -42,6 +42,8 @@ from tiejun.life.models import Meeting
 from tiejun.org.models import SEGMENT_WIDTH, Committee, Member, MemberChange, Org
 
 PERS = ("month", "quarter", "year")
+# Orgs whose requirements lapse when they have no members: the ones members are registered in.
+MEMBER_KINDS = frozenset({Org.Kind.branch, Org.Kind.temporary_branch, Org.Kind.group})
 QUARTER_NAMES = ("一", "二", "三", "四")
 
 
@@ -449,7 +451,7 @@ def _member_counts(ids: QuerySet[Org, Any], days: list[dt.date]) -> dict[dt.date
 
 
 MeetingKey = tuple[int, str]
-Held = tuple[dt.date, int, int]  # held_on, voting, voting_present
+Held = tuple[dt.date, int, int, int]  # held_on, voting, voting_present, present
 
 
 def _meetings(ids: QuerySet[Org, Any], plans: dict[str, Plan]) -> dict[MeetingKey, list[Held]]:
@@ -468,11 +470,11 @@ def _meetings(ids: QuerySet[Org, Any], plans: dict[str, Plan]) -> dict[MeetingKe
         Meeting.objects.held()
         .filter(window, org_id__in=ids)
         .order_by()
-        .values_list("org_id", "kind", "held_on", "voting", "voting_present")
+        .values_list("org_id", "kind", "held_on", "voting", "voting_present", "present")
     )
     found: dict[MeetingKey, list[Held]] = defaultdict(list)
-    for org_id, kind, held_on, voting, voting_present in rows:
-        found[(org_id, kind)].append((held_on, voting, voting_present))
+    for org_id, kind, *rest in rows:
+        found[(org_id, kind)].append(tuple(rest))  # type: ignore[arg-type]
     return found
 
 
@@ -493,8 +495,11 @@ class _OrgContext:
         return (starts_on is None or starts_on <= slot.start) and (ends is None or ends >= slot.end)
 
     def has_members(self, slot: Slot) -> bool:
+        kind = self.row[3]
+        if kind not in MEMBER_KINDS:
+            return True  # a 党委, 党总支 or 党组 is judged by its existence and committee
         # Members of a 党小组 are registered with its branch.
-        holder = self.row[6] if self.row[3] == Org.Kind.group else self.row[0]
+        holder = self.row[6] if kind == Org.Kind.group else self.row[0]
         return self.members.get(slot.start, {}).get(holder, 0) > 0
 
     def has_committee(self, slot: Slot) -> bool:
@@ -544,9 +549,10 @@ def _status(
         if not any(h[0] in window for h in held):
             return Status.off_day
     if req.kind in Meeting.VOTING_KINDS:
-        valid = [h for h in held if h[1] == 0 or Fraction(h[2]) > h[1] * context.quorum]
-        # A meeting without a roster (voting 0) was recorded without attendance: not judged.
-        if len(valid) < required:
+        # A meeting with nobody marked present (or no voters listed) had no attendance
+        # recorded: it is not judged, only one whose record shows too few voters is.
+        short = [h for h in held if h[1] and h[3] and Fraction(h[2]) <= h[1] * context.quorum]
+        if len(held) - len(short) < required:
             return Status.no_quorum
     return Status.held
 
