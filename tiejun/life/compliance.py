@@ -297,6 +297,7 @@ class OrgResult:
     parent_id: int | None
     items: list[Item] = field(default_factory=list)
     note: str = ""
+    sort_order: int = 0
 
     def totals(self, kind: str | None = None) -> Totals:
         totals = Totals()
@@ -373,6 +374,7 @@ def compute(
             "starts_on",
             "ends_on",
             "dissolved_on",
+            "sort_order",
         )
     )
     plans = _plans(period, {row[3] for row in org_rows}, kinds)
@@ -386,7 +388,7 @@ def compute(
     meetings = _meetings(ids, plans)
     quorum = Fraction(str(rules.get("vote.quorum.share_exceeds", period.start)))
     for row in org_rows:
-        org = OrgResult(*row[:7])
+        org = OrgResult(*row[:7], sort_order=row[11])
         context = _OrgContext(row, committees.get(row[0], []), members, quorum)
         org.items, org.note = _items(org, context, plans.get(org.kind, []), meetings, today)
         result.orgs[org.pk] = org
@@ -586,3 +588,93 @@ def is_workday(day: dt.date) -> bool:
 
 def format_rate(rate: Decimal | None) -> str:
     return "—" if rate is None else f"{rate}%"
+
+
+# ---- The table as shown: the page, the .xlsx export and the command print these rows. ----
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One kind of meeting in one row: the word, its tag colour, held of required."""
+
+    status: str | None
+    held: int
+    expected: int
+
+    @property
+    def word(self) -> str:
+        return str(STATUS_LABELS[self.status]) if self.status else "—"
+
+    @property
+    def tag(self) -> str:
+        return STATUS_TAGS[self.status] if self.status else ""
+
+    @property
+    def text(self) -> str:
+        return f"{self.word} {self.held}/{self.expected}" if self.status else "—"
+
+
+@dataclass(frozen=True)
+class Row:
+    """A row of the table: an org alone (本级) or an org with everything below it."""
+
+    org: OrgResult
+    label: str
+    level: int
+    subtree: bool
+    cells: list[Cell]
+    totals: Totals
+
+    @property
+    def rate_text(self) -> str:
+        if self.totals.rate is None:
+            return self.org.note if not self.subtree and self.org.note else "—"
+        return format_rate(self.totals.rate)
+
+    @property
+    def drill(self) -> bool:
+        return self.subtree and self.level > 0
+
+
+def children(table: ComplianceTable, parent: OrgResult) -> list[OrgResult]:
+    found = [org for org in table.orgs.values() if org.parent_id == parent.pk]
+    return sorted(found, key=lambda org: (org.sort_order, org.code))
+
+
+def own_row(table: ComplianceTable, org: OrgResult, kinds: list[str]) -> Row:
+    cells = [_cell(org.totals(kind)) for kind in kinds]
+    return Row(org, _("%(name)s（本级）") % {"name": org.name}, 0, False, cells, org.totals())
+
+
+def subtree_row(
+    table: ComplianceTable, org: OrgResult, kinds: list[str], level: int, label: str = ""
+) -> Row:
+    cells = [_cell(table.subtree(org.path, kind)) for kind in kinds]
+    return Row(org, label or org.name, level, True, cells, table.subtree(org.path))
+
+
+def total_row(table: ComplianceTable, org: OrgResult, kinds: list[str]) -> Row:
+    label = _("合计（%(name)s及下级）") % {"name": org.name}
+    return subtree_row(table, org, kinds, 0, label)
+
+
+def rows_for(table: ComplianceTable, focus: OrgResult, depth: int = 1) -> list[Row]:
+    """本级, then the orgs below to `depth` levels (each with its subtree), then the total."""
+    kinds = table.kinds
+    rows = [own_row(table, focus, kinds)]
+    stack = [(child, 1) for child in reversed(children(table, focus))]
+    while stack:
+        org, level = stack.pop()
+        rows.append(subtree_row(table, org, kinds, level))
+        if level < depth:
+            stack.extend((child, level + 1) for child in reversed(children(table, org)))
+    rows.append(total_row(table, focus, kinds))
+    return rows
+
+
+def _cell(totals: Totals) -> Cell:
+    return Cell(totals.status, totals.held, totals.expected)
+
+
+def kind_label(kind: str) -> str:
+    return str(Meeting.Kind(kind).label)
