@@ -228,6 +228,18 @@ class Item:
         return min(len(self.dates), self.required)
 
     @property
+    def kind_label(self) -> str:
+        return str(Meeting.Kind(self.kind).label)
+
+    @property
+    def word(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+    @property
+    def tag(self) -> str:
+        return STATUS_TAGS[self.status]
+
+    @property
     def counted(self) -> int:
         """How much of it enters the rate's denominator: all once over, what is met before."""
         return self.required if self.status != Status.not_due else self.held

@@ -516,9 +516,12 @@ def sign_in(request: HttpRequest, token: str) -> HttpResponse:
     refusal = ""
     if request.method == "POST":
         try:
-            row = services.sign_in(meeting=meeting, user=user, request=request)
+            services.sign_in(meeting=meeting, user=user, request=request)
         except services.SignInRefused as refused:
             refusal = refused.message
+        else:
+            # Post/redirect/get: reloading the phone's page does not post again.
+            return redirect("life:sign_in", token=token)
     elif row is None:
         refusal = _("您不在本次会议的参会名单中。如需参会，请联系会议记录人。")
     return render(
