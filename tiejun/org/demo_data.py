@@ -7,6 +7,7 @@ the same members (relative to the day it runs).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from dataclasses import dataclass
 
@@ -21,7 +22,9 @@ SURNAMES = (
     "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
     "龚邵万钱严覃武戴莫孔向汤"
 )
-SURNAME_WEIGHTS = tuple(1 / (rank + 1) ** 0.8 for rank in range(len(SURNAMES)))
+SURNAME_WEIGHTS = tuple(
+    itertools.accumulate(1 / (rank + 1) ** 0.8 for rank in range(len(SURNAMES)))
+)
 MALE_CHARS = (
     "伟强磊军洋勇杰涛斌超明刚平辉鹏华飞鑫波宁凯浩宇峰建国志文海东林亮晨博俊毅诚健兵龙江瑞松阳"
     "振远卫永新庆胜宏昊哲铭晖荣彬帆翔炜睿泽"
@@ -262,7 +265,7 @@ PLACE_SECOND = "州阳安宁平川山城江源原口丘林水海陵溪峰泉湖�
 
 
 def pick_name(rng: random.Random, female: bool) -> str:
-    surname = rng.choices(SURNAMES, SURNAME_WEIGHTS)[0]
+    surname = rng.choices(SURNAMES, cum_weights=SURNAME_WEIGHTS)[0]
     own = FEMALE_CHARS if female else MALE_CHARS
     if rng.random() < 0.3:
         return surname + rng.choice(own)
@@ -284,6 +287,25 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+def _levels(*pairs: tuple[str, int]) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """Education levels and their cumulative weights (random.choices draws faster with them)."""
+    return tuple(e for e, _ in pairs), tuple(itertools.accumulate(w for _, w in pairs))
+
+
+ACADEMIC_EDUCATION = _levels(("博士研究生", 35), ("硕士研究生", 45), ("大学本科", 20))
+# (age below, levels): the older the cadre, the fewer postgraduate and the more 大专/中专 degrees.
+EDUCATION_BY_AGE = (
+    (40, _levels(("博士研究生", 4), ("硕士研究生", 36), ("大学本科", 56), ("大学专科", 4))),
+    (55, _levels(("博士研究生", 4), ("硕士研究生", 22), ("大学本科", 60), ("大学专科", 14))),
+    (
+        200,
+        _levels(
+            ("硕士研究生", 8), ("大学本科", 52), ("大学专科", 25), ("中等专科", 10), ("高中", 5)
+        ),
+    ),
+)
 
 
 @dataclass
@@ -357,22 +379,11 @@ class PersonFactory:
         return joined, add_years(joined, 1), "full"
 
     def _education(self, age: int, ladder: Ladder) -> str:
-        table: tuple[tuple[str, int], ...]
         if ladder.academic:
-            table = (("博士研究生", 35), ("硕士研究生", 45), ("大学本科", 20))
-        elif age < 40:
-            table = (("博士研究生", 4), ("硕士研究生", 36), ("大学本科", 56), ("大学专科", 4))
-        elif age < 55:
-            table = (("博士研究生", 4), ("硕士研究生", 22), ("大学本科", 60), ("大学专科", 14))
+            levels = ACADEMIC_EDUCATION
         else:
-            table = (
-                ("硕士研究生", 8),
-                ("大学本科", 52),
-                ("大学专科", 25),
-                ("中等专科", 10),
-                ("高中", 5),
-            )
-        return self.rng.choices([e for e, _ in table], [w for _, w in table])[0]
+            levels = next(table for below, table in EDUCATION_BY_AGE if age < below)
+        return self.rng.choices(levels[0], cum_weights=levels[1])[0]
 
     def id_number(self, birth: dt.date, female: bool) -> str:
         """A checksum-valid number, unique in this run; odd sequence digit for men."""
