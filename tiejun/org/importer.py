@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -156,6 +156,8 @@ class _Bad(Exception):
 
 
 def _text(value: object) -> str:
+    if isinstance(value, str) and value.isascii():
+        return " ".join(value.split())  # what chinese.clean does to ASCII, without NFKC's cost
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return chinese.clean(value)
@@ -271,7 +273,7 @@ class _OrgIndex:
 
     @staticmethod
     def key(text: str) -> str:
-        return chinese.fold_name(text)
+        return _vocabulary_key(text)
 
     def load(self, keys: set[str]) -> None:
         wanted = sorted(keys - self.found.keys() - {""})
@@ -586,19 +588,39 @@ def _save(plan: ImportPlan, *, user: User | None, today: dt.date, reason: str) -
     now = timezone.now()
     for start in range(0, len(plan.new), BATCH_ROWS):
         members = Member.objects.bulk_create(plan.new[start : start + BATCH_ROWS])
-        entries = [
-            services.ChangeEntry(
-                m, MemberChange.Kind.imported, services.member_diff({}, m.snapshot())
-            )
-            for m in members
-        ]
+        entries = [_created_entry(member) for member in members]
         services.open_changes(entries, effective_on=today, by=user, reason=reason)
     for start in range(0, len(plan.updated), BATCH_ROWS):
         entries = plan.updated[start : start + BATCH_ROWS]
         for entry in entries:
             entry.member.updated_at = now
-        Member.objects.bulk_update([e.member for e in entries], _UPDATE_FIELDS)
+        _write_updates([e.member for e in entries])
         services.open_changes(entries, effective_on=today, by=user, reason=reason)
+
+
+def _created_entry(member: Member) -> services.ChangeEntry:
+    state = member.snapshot()
+    changes = services.member_diff({}, state)
+    return services.ChangeEntry(member, MemberChange.Kind.imported, changes, state)
+
+
+def _write_updates(members: list[Member]) -> None:
+    """One parameterised UPDATE per member, sent as one executemany for the batch.
+
+    QuerySet.bulk_update builds a CASE expression per field and row and needs 60 ms a member on
+    SQLite; this sends the same values through the fields' own conversions.
+    """
+    connection = connections[router.db_for_write(Member)]
+    fields = [f for f in Member._meta.concrete_fields if f.name in _UPDATE_FIELDS]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = f"UPDATE {quote(Member._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"
+    rows = [
+        [f.get_db_prep_save(getattr(m, f.attname), connection) for f in fields] + [m.pk]
+        for m in members
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _audit_entries(
