@@ -1,14 +1,12 @@
 from django.urls import path
 
 from tiejun.life import views
-from tiejun.life import compliance_views
+from tiejun.life.compliance_urls import urlpatterns as compliance_urls
 
 app_name = "life"
 urlpatterns = [
     path("meetings/", views.meeting_list, name="meeting_list"),
-    path("compliance/", compliance_views.compliance_table, name="compliance"),
-    path("compliance/export.xlsx", compliance_views.compliance_export, name="compliance_export"),
-    path("compliance/calendar/", compliance_views.compliance_calendar, name="compliance_calendar"),
+    *compliance_urls,
     path("meetings/ledger.xlsx", views.ledger_export, name="ledger_export"),
     path("meetings/new/", views.meeting_create, name="meeting_create"),
     path("meetings/topics/", views.topic_registrations, name="topic_registrations"),
