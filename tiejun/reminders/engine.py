@@ -44,6 +44,7 @@ class Due:
 
 # The Reminder columns a Due sets; a change in any of them is written on the next run.
 DUE_FIELDS = tuple(f.name for f in fields(Due) if f.name != "key")
+STAGE_AT = DUE_FIELDS.index("stage")
 
 
 class Rule:
@@ -107,11 +108,11 @@ def evaluate(rule: Rule, *, today: dt.date, now: dt.datetime | None = None) -> C
         # reads the reminders written here instead of creating them again. (On SQLite the
         # IMMEDIATE transaction already serializes writers; PostgreSQL needs the row lock.)
         state = RuleState.objects.select_for_update().get(rule=rule.code)
-        existing = {r.key: r for r in Reminder.objects.open().filter(rule=rule.code)}
+        existing = _existing(rule.code)
         counts = Counts(kept=len(existing.keys() & wanted.keys()))
         counts.created = _create(rule.code, [d for k, d in wanted.items() if k not in existing])
         _update(existing, wanted)
-        gone = [r.pk for k, r in existing.items() if k not in wanted]
+        gone = [pk for k, (pk, _values) in existing.items() if k not in wanted]
         for chunk in _chunks(gone):
             counts.resolved += Reminder.objects.filter(
                 pk__in=chunk, resolved_at__isnull=True
@@ -130,24 +131,29 @@ def _create(code: str, dues: list[Due]) -> int:
     return len(rows)
 
 
-def _update(existing: dict[str, Reminder], wanted: dict[str, Due]) -> None:
-    changed = []
-    for key, reminder in existing.items():
+def _existing(code: str) -> dict[str, tuple[int, tuple[object, ...]]]:
+    """Open reminders of a rule: key → (pk, values of DUE_FIELDS), as tuples (cheap to load)."""
+    rows = Reminder.objects.open().filter(rule=code).values_list("key", "pk", *DUE_FIELDS)
+    return {key: (pk, tuple(values)) for key, pk, *values in rows.iterator(chunk_size=BATCH)}
+
+
+def _update(existing: dict[str, tuple[int, tuple[object, ...]]], wanted: dict[str, Due]) -> None:
+    changed, worse = [], []
+    now = timezone.now()
+    for key, (pk, values) in existing.items():
         due = wanted.get(key)
         if due is None:
             continue
-        values = {f: getattr(due, f) for f in DUE_FIELDS}
-        if all(getattr(reminder, f) == v for f, v in values.items()):
+        new = tuple(getattr(due, f) for f in DUE_FIELDS)
+        if new == values:
             continue
-        if reminder.stage != due.stage:
-            # A reminder that became more pressing is news: the next digest sends it again.
-            reminder.emailed_at = None
-        for name, value in values.items():
-            setattr(reminder, name, value)
-        reminder.updated_at = timezone.now()
-        changed.append(reminder)
-    update_fields = [*DUE_FIELDS, "emailed_at", "updated_at"]
-    Reminder.objects.bulk_update(changed, update_fields, batch_size=BATCH)
+        changed.append(Reminder(pk=pk, updated_at=now, **dict(zip(DUE_FIELDS, new, strict=True))))
+        if values[STAGE_AT] != due.stage:
+            worse.append(pk)
+    Reminder.objects.bulk_update(changed, [*DUE_FIELDS, "updated_at"], batch_size=BATCH)
+    # A reminder whose stage moved on is news: the next digest sends it again.
+    for chunk in _chunks(worse):
+        Reminder.objects.filter(pk__in=chunk).update(emailed_at=None)
 
 
 def run(*, today: dt.date | None = None, codes: Iterable[str] | None = None) -> dict[str, Counts]:
