@@ -78,7 +78,8 @@ def _build(orgs: int, members: int) -> None:
 
     rng = random.Random(SEED)
     tops = min(COMMITTEES_PER_ROOT, orgs - 1)
-    rows, paths = [], {}
+    rows: list[Org] = []
+    paths: dict[int, str] = {}
     for pk in range(1, orgs + 1):
         parent = None if pk == 1 else (1 if pk <= tops + 1 else 2 + (pk % tops))
         kind = Org.Kind.committee if pk <= tops + 1 else Org.Kind.branch
@@ -152,7 +153,7 @@ def _measure() -> dict[str, Any]:
 
     Reminder.objects.all().delete()
     reverse("home")  # import the URL configuration now, not inside the first timing
-    timings = {}
+    timings: dict[str, Any] = {}
     for label in ("cold", "warm"):
         started = time.perf_counter()
         counts = engine.run(today=TODAY)
