@@ -310,6 +310,7 @@ class OrgResult:
     items: list[Item] = field(default_factory=list)
     note: str = ""
     sort_order: int = 0
+    theme_day: int | None = None
 
     def totals(self, kind: str | None = None) -> Totals:
         totals = Totals()
@@ -396,11 +397,15 @@ def compute(
     ids = orgs.order_by().values("pk")
     committees = _committees(ids, period) if _needs(plans, "has_committee") else {}
     starts = sorted({s.start for plan in plans.values() for _r, slots in plan for s, _n in slots})
-    members = _member_counts(ids, starts)
+    # A 党小组's members are its branch's: count the branches of the groups asked for too.
+    holders = Q(org_id__in=ids) | Q(
+        org_id__in=orgs.order_by().filter(kind=Org.Kind.group).values("parent_id")
+    )
+    members = _member_counts(holders, starts)
     meetings = _meetings(ids, plans)
     quorum = Fraction(str(rules.get("vote.quorum.share_exceeds", period.start)))
     for row in org_rows:
-        org = OrgResult(*row[:7], sort_order=row[11])
+        org = OrgResult(*row[:7], sort_order=row[11], theme_day=row[7])
         context = _OrgContext(row, committees.get(row[0], []), members, quorum)
         org.items, org.note = _items(org, context, plans.get(org.kind, []), meetings, today)
         result.orgs[org.pk] = org
@@ -447,14 +452,14 @@ def _committees(
     return found
 
 
-def _member_counts(ids: QuerySet[Org, Any], days: list[dt.date]) -> dict[dt.date, dict[int, int]]:
+def _member_counts(holders: Q, days: list[dt.date]) -> dict[dt.date, dict[int, int]]:
     """Members in good standing of each org on each day, from the history chain: one query
     per day (at most twelve: the first days of the months of a year)."""
     counts: dict[dt.date, dict[int, int]] = {}
     for day in days:
         rows = (
             MemberChange.objects.as_of(day)
-            .filter(org_id__in=ids, status=Member.Status.active)
+            .filter(holders, status=Member.Status.active)
             .order_by()
             .values("org_id")
             .annotate(n=Count("id"))

@@ -238,3 +238,8 @@ def test_a_quarter_costs_the_same_queries_however_many_branches(people):
         seat(branch, Member.objects.get(name=f"党员{n}"))
         held(branch, "committee", dt.date(2025, 7, 3))
     assert count() == before
+
+
+def test_a_group_alone_takes_its_members_from_its_branch(people):
+    table = compute(period=Q3, orgs=Org.objects.filter(pk=people.group_a.pk), today=AFTER_Q3)
+    assert statuses(table, people.group_a, "group") == [Status.missing] * 3
