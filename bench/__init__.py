@@ -1,0 +1,1 @@
+"""Benchmarks of Tiejun at ministry scale: `make bench` (see run.py)."""
