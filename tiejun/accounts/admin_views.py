@@ -315,9 +315,10 @@ def security_unlock(request: HttpRequest) -> HttpResponse:
 
 @require("audit.view")
 def audit_list(request: HttpRequest) -> HttpResponse:
+    # Recorded first, so the count and the rows of the page read the same trail.
+    audit.record("audit.view", request=request, detail={"filters": request.GET.dict()})
     form = AuditFilterForm(request.GET or None)
     context = _list_context(request, filtered_entries(form), form, ENTRIES_PER_PAGE)
-    audit.record("audit.view", request=request, detail={"filters": request.GET.dict()})
     htmx = request.headers.get("HX-Request")
     template = "accounts/partials/audit_table.html" if htmx else "accounts/audit_list.html"
     return render(request, template, context)

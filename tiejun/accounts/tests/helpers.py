@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db import connection
@@ -52,3 +53,10 @@ def last_entry(action: str) -> AuditEntry:
     entry = AuditEntry.objects.filter(action=action).order_by("-seq").first()
     assert entry is not None, f"no audit entry {action!r}"
     return entry
+
+
+def temporary_password(response: Any) -> str:
+    """The one-time password on the page shown after creating or resetting an account."""
+    found = re.search(r'id="temporary-password">([^<]+)<', response.content.decode())
+    assert found, "no temporary password on the page"
+    return found.group(1)

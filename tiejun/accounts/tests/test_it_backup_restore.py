@@ -6,6 +6,7 @@ import os
 import sqlite3
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -113,7 +114,7 @@ def test_a_postgres_backup_restores_into_an_empty_database_with_every_record(tmp
     backup_file = tmp_path / "tiejun.pgdump"
     call_command("backup", output=str(backup_file))
     settings = connection.settings_dict
-    conninfo = {
+    conninfo: dict[str, Any] = {
         "host": settings["HOST"] or None,
         "port": settings["PORT"] or None,
         "user": settings["USER"] or None,

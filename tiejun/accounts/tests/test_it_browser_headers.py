@@ -54,7 +54,9 @@ def test_a_form_post_without_the_token_is_refused_and_with_it_accepted(people):
     data = {"username": "csrf1", "display_name": "某", "role": "office", "org": people.root.pk}
     assert strict.post("/accounts/users/new/", data).status_code == 403
     page = strict.get("/accounts/users/new/").content.decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert found
+    token = found.group(1)
     assert (
         strict.post("/accounts/users/new/", {**data, "csrfmiddlewaretoken": token}).status_code
         == 200

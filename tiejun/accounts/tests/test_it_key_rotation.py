@@ -63,6 +63,7 @@ def test_resume_finishes_rows_a_crash_left_under_an_old_key(members):
     ring = crypto.keyring()
     old_id = next(key for key in ring.keys if key != ring.current)
     straggler = Member.objects.first()
+    assert straggler is not None
     old_ring = crypto.Keyring(ring.algorithm, old_id, ring.keys, ring.lookup)
     Member.objects.filter(pk=straggler.pk).update(
         id_cipher=crypto.encrypt(members[straggler.pk], old_ring)

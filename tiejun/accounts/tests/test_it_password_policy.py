@@ -16,7 +16,7 @@ def _codes(password: str, user) -> set[str]:
     try:
         validate_password(password, user)
     except ValidationError as error:
-        return {e.code for e in error.error_list}
+        return {str(e.code) for e in error.error_list}
     return set()
 
 
