@@ -294,8 +294,11 @@ def _own_group(org: Org, entries: list[RosterEntry]) -> list[RosterEntry]:
     branch's members dealt out to its groups in turn)."""
     if org.kind != Org.Kind.group or org.parent is None:
         return entries
-    groups = list(org.parent.children.filter(kind=Org.Kind.group)
-                  .order_by("sort_order", "code").values_list("pk", flat=True))
+    groups = list(
+        org.parent.children.filter(kind=Org.Kind.group)
+        .order_by("sort_order", "code")
+        .values_list("pk", flat=True)
+    )
     place = groups.index(org.pk)
     return [e for i, e in enumerate(entries) if i % len(groups) == place]
 

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -247,6 +248,14 @@ class AgendaTopicForm(forms.Form):
         return data
 
 
+class ObserverForm(forms.Form):
+    name = forms.CharField(
+        label=_("列席人员姓名"),
+        max_length=50,
+        help_text=_("须为您管理范围内的党员，如上级党组织派来指导的同志"),
+    )
+
+
 class AttendanceForm(forms.Form):
     status = forms.ChoiceField(choices=Attendance.Status.choices)
     reason = forms.CharField(max_length=200, required=False)
@@ -288,9 +297,8 @@ class AttachmentForm(forms.Form):
         if extension not in ALLOWED_UPLOADS:
             raise forms.ValidationError(_("只能上传 jpg、png 图片或 PDF 文件。"))
         if upload.size > settings.UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(
-                _("文件不能超过 %(mb)s MB。") % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
-            )
+            limit = filesizeformat(settings.UPLOAD_MAX_BYTES)
+            raise forms.ValidationError(_("文件不能超过 %(limit)s。") % {"limit": limit})
         content_type, magic = ALLOWED_UPLOADS[extension]
         head = upload.read(len(magic))
         upload.seek(0)

@@ -33,6 +33,7 @@ urlpatterns = [
         views.attendance_remove,
         name="attendance_remove",
     ),
+    path("meetings/<int:pk>/observers/", views.observer_add, name="observer_add"),
     path("meetings/<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
     path(
         "meetings/<int:pk>/attachments/<int:attachment_pk>/",

@@ -31,12 +31,13 @@ from tiejun.life.forms import (
     MeetingFilterForm,
     MeetingForm,
     MinutesForm,
+    ObserverForm,
     TopicRegistrationForm,
 )
 from tiejun.life.models import Attachment, Attendance, LectureCycle, Meeting, Topic
 from tiejun.life.qr import svg_data_url
 from tiejun.org.access import get_org_for_user, scope_root
-from tiejun.org.models import Org
+from tiejun.org.models import Member, Org
 from tiejun.org.services import StaleEdit
 
 PAGE_SIZE = 20
@@ -65,6 +66,10 @@ def _errors_to_form(form: Any, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def _to_tab(meeting: Meeting, tab: str) -> HttpResponse:
+    return redirect(reverse("life:meeting_detail", args=[meeting.pk]) + f"?tab={tab}")
 
 
 def _filtered(user: User, form: MeetingFilterForm) -> QuerySet[Meeting]:
@@ -267,9 +272,44 @@ def _tab_context(meeting: Meeting, tab: str, can_manage: bool) -> dict[str, Any]
     }
 
 
-def _attendance_context(meeting: Meeting) -> dict[str, Any]:
+def _attendance_context(meeting: Meeting, form: ObserverForm | None = None) -> dict[str, Any]:
     rows = meeting.attendances.select_related("member")
-    return {"rows": rows, "statuses": Attendance.Status.choices}
+    return {"rows": rows, "observer_form": form or ObserverForm()}
+
+
+@require("meeting.manage")
+@require_POST
+def observer_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """列席: found by name among the members the user may see."""
+    user = _user(request)
+    meeting = get_meeting_for_user(user, pk)
+    form = ObserverForm(request.POST)
+    if form.is_valid():
+        found = list(
+            Member.objects.visible_to(user)
+            .filter(name=form.cleaned_data["name"].strip(), status=Member.Status.active)
+            .select_related("org")[:5]
+        )
+        if len(found) == 1:
+            try:
+                services.add_observer(meeting=meeting, member=found[0], by=user, request=request)
+            except ValidationError as error:
+                _errors_to_form(form, error)
+            else:
+                return _to_tab(meeting, "attendance")
+        elif found:
+            where = "、".join(f"{m.name}（{m.org.name}）" for m in found)
+            form.add_error("name", _("找到多名同名党员：%(w)s，请联系管理员处理。") % {"w": where})
+        else:
+            form.add_error("name", _("您的管理范围内没有这名在册党员。"))
+    context = {
+        "meeting": meeting,
+        "tab": "attendance",
+        "can_manage": meeting.is_editable,
+        "manager": True,
+        **_attendance_context(meeting, form),
+    }
+    return render(request, "life/meeting_detail.html", context)
 
 
 @require("meeting.manage")
@@ -299,7 +339,7 @@ def attendance_mark(request: HttpRequest, pk: int, member_pk: int) -> HttpRespon
             "life/partials/attendance_row.html",
             {"meeting": meeting, "row": row, "can_manage": True, "oob_counts": True},
         )
-    return redirect(reverse("life:meeting_detail", args=[meeting.pk]) + "?tab=attendance")
+    return _to_tab(meeting, "attendance")
 
 
 @require("meeting.manage")
@@ -311,7 +351,7 @@ def attendance_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResp
         services.remove_from_roster(meeting=meeting, member_id=member_pk, by=user, request=request)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect(reverse("life:meeting_detail", args=[meeting.pk]) + "?tab=attendance")
+    return _to_tab(meeting, "attendance")
 
 
 @require("meeting.manage")
@@ -337,7 +377,7 @@ def topic_add(request: HttpRequest, pk: int) -> HttpResponse:
             _errors_to_form(form, error)
         else:
             messages.success(request, _("已列入议程。"))
-            return redirect(reverse("life:meeting_detail", args=[meeting.pk]) + "?tab=topics")
+            return _to_tab(meeting, "topics")
     topics = meeting.topics.select_related("proposer", "reporting_org")
     return render(
         request,
@@ -366,7 +406,7 @@ def topic_decide(request: HttpRequest, pk: int, topic_pk: int) -> HttpResponse:
         services.decide_topic(topic=topic, outcome=outcome, by=user, request=request)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect(reverse("life:meeting_detail", args=[meeting.pk]) + "?tab=topics")
+    return _to_tab(meeting, "topics")
 
 
 @require("meeting.manage")
@@ -410,7 +450,7 @@ def minutes_save(request: HttpRequest, pk: int) -> HttpResponse:
             _errors_to_form(form, error)
         else:
             messages.success(request, _("纪要已保存。"))
-            return redirect(reverse("life:meeting_detail", args=[meeting.pk]) + "?tab=minutes")
+            return _to_tab(meeting, "minutes")
     return render(
         request,
         "life/meeting_detail.html",
@@ -448,7 +488,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
             detail={"attachment": attachment.pk, "name": attachment.name},
         )
         messages.success(request, _("附件已上传。"))
-        return redirect(reverse("life:meeting_detail", args=[meeting.pk]) + "?tab=attachments")
+        return _to_tab(meeting, "attachments")
     return render(
         request,
         "life/meeting_detail.html",

@@ -244,3 +244,48 @@ def test_lecture_cycle_page_links_the_three_stages(client, people):
     body = client.get(f"/meetings/lectures/?org={people.branch_a.pk}").content.decode()
     assert "学习新修订的条例" in body
     assert "三月教育准备会" in body and "三月党课" in body and people.group_a.name in body
+
+
+def test_an_observer_is_added_by_name_and_not_counted(client, people, today):
+    meeting = make_meeting(people.branch_a, held_on=today)
+    client.force_login(people.office)
+    response = client.post(f"/meetings/{meeting.pk}/observers/", {"name": "李文"})
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.attendances.get(member=people.li).is_observer and meeting.expected == 1
+    body = client.post(f"/meetings/{meeting.pk}/observers/", {"name": "无此人"}).content.decode()
+    assert "没有这名在册党员" in body
+    client.force_login(people.secretary_a)  # 李文 is outside the secretary's scope
+    body = client.post(f"/meetings/{meeting.pk}/observers/", {"name": "李文"}).content.decode()
+    assert "没有这名在册党员" in body
+
+
+def test_the_detail_tabs_cost_a_fixed_number_of_queries(client, people, today):
+    meeting = make_meeting(people.branch_a, held_on=today)
+    client.force_login(people.secretary_a)
+    client.get(f"/meetings/{meeting.pk}/?tab=attendance")
+    counts = {}
+    for extra in (0, 15):
+        for index in range(extra):
+            make_member(people.branch_a, f"成员{index}")
+        other = make_meeting(people.branch_a, held_on=today)
+        with CaptureQueriesContext(connection) as queries:
+            for tab in ("info", "topics", "attendance", "minutes", "attachments"):
+                assert client.get(f"/meetings/{other.pk}/?tab={tab}").status_code == 200
+        counts[extra] = len(queries)
+    assert counts[0] == counts[15]
+
+
+def test_moving_the_meeting_day_relists_the_roster_and_stale_edits_are_refused(people):
+    from tiejun.org.services import StaleEdit
+
+    make_member(people.branch_a, "王新来", joined_on=dt.date(2025, 3, 1))
+    meeting = make_meeting(people.branch_a, held_on=dt.date(2024, 6, 1))
+    assert meeting.expected == 1
+    version = meeting.version
+    meeting.held_on = dt.date(2025, 6, 1)
+    services.update_meeting(meeting=meeting, expected_version=version, by=None)
+    meeting.refresh_from_db()
+    assert meeting.expected == 2
+    with pytest.raises(StaleEdit):
+        services.update_meeting(meeting=meeting, expected_version=version, by=None)
