@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
+from bench import proposals
 from tiejun import urls as product
 
 handler400 = product.handler400
@@ -18,4 +19,9 @@ def trivial(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-urlpatterns = [path("bench/trivial/", trivial), *product.urlpatterns]
+urlpatterns = [
+    path("bench/trivial/", trivial),
+    path("bench/proposal/members/", proposals.member_list),
+    path("bench/proposal/api/", proposals.api.urls),
+    *product.urlpatterns,
+]
