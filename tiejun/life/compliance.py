@@ -213,7 +213,11 @@ STATUS_TAGS = {
 STATUS_ORDER = (Status.missing, Status.off_day, Status.no_quorum, Status.not_due, Status.held)
 
 
-@dataclass
+# expected, due, held, missing, not due, off day, no quorum
+Counts = tuple[int, int, int, int, int, int, int]
+
+
+@dataclass(slots=True)
 class Item:
     """One required meeting of one org in one slot, and what was held for it."""
 
@@ -244,6 +248,22 @@ class Item:
         """How much of it enters the rate's denominator: all once over, what is met before."""
         return self.required if self.status != Status.not_due else self.held
 
+    def counts(self) -> Counts:
+        """(expected, due, held, missing, not due, off day, no quorum), for summing fast."""
+        held = self.held
+        status = self.status
+        if status == Status.not_due:
+            return (self.required, held, held, 0, self.required - held, 0, 0)
+        return (
+            self.required,
+            self.required,
+            held,
+            self.required - held,
+            0,
+            status == Status.off_day,
+            status == Status.no_quorum,
+        )
+
 
 @dataclass
 class Totals:
@@ -254,28 +274,20 @@ class Totals:
     held: int = 0
     missing: int = 0
     not_due: int = 0
-    flagged: dict[str, int] = field(default_factory=dict)
+    off_day: int = 0
+    no_quorum: int = 0
 
     def add(self, item: Item) -> None:
-        self.expected += item.required
-        self.due += item.counted
-        self.held += item.held
-        open_count = item.required - item.held
-        if item.status == Status.not_due:
-            self.not_due += open_count
-        else:
-            self.missing += open_count
-        if item.status in (Status.off_day, Status.no_quorum):
-            self.flagged[item.status] = self.flagged.get(item.status, 0) + 1
+        self.merge_counts(item.counts())
 
-    def merge(self, other: Totals) -> None:
-        self.expected += other.expected
-        self.due += other.due
-        self.held += other.held
-        self.missing += other.missing
-        self.not_due += other.not_due
-        for status, n in other.flagged.items():
-            self.flagged[status] = self.flagged.get(status, 0) + n
+    def merge_counts(self, counts: Counts) -> None:
+        self.expected += counts[0]
+        self.due += counts[1]
+        self.held += counts[2]
+        self.missing += counts[3]
+        self.not_due += counts[4]
+        self.off_day += counts[5]
+        self.no_quorum += counts[6]
 
     @property
     def rate(self) -> Decimal | None:
@@ -290,9 +302,10 @@ class Totals:
             return None
         if self.missing:
             return Status.missing
-        for status in (Status.off_day, Status.no_quorum):
-            if self.flagged.get(status):
-                return status
+        if self.off_day:
+            return Status.off_day
+        if self.no_quorum:
+            return Status.no_quorum
         return Status.not_due if self.not_due else Status.held
 
 
@@ -345,19 +358,29 @@ class ComplianceTable:
         return self._subtree.get(path, {}).get(kind) or Totals()
 
     def _sum_subtrees(self) -> dict[str, dict[str | None, Totals]]:
-        sums: dict[str, dict[str | None, Totals]] = defaultdict(lambda: defaultdict(Totals))
+        # Each org's counts per kind are added to its own path and every ancestor's prefix:
+        # depth × orgs additions of seven integers, no query.
+        sums: dict[str, dict[str | None, list[int]]] = defaultdict(dict)
         for org in self.orgs.values():
             if not org.items:
                 continue
-            own: dict[str | None, Totals] = defaultdict(Totals)
+            own: dict[str | None, list[int]] = {}
             for item in org.items:
-                own[item.kind].add(item)
-                own[None].add(item)
+                counts = item.counts()
+                for key in (item.kind, None):
+                    acc = own.setdefault(key, [0] * 7)
+                    for n in range(7):
+                        acc[n] += counts[n]
             for end in range(SEGMENT_WIDTH, len(org.path) + 1, SEGMENT_WIDTH):
                 target = sums[org.path[:end]]
-                for kind, totals in own.items():
-                    target[kind].merge(totals)
-        return sums
+                for key, counts_list in own.items():
+                    acc = target.setdefault(key, [0] * 7)
+                    for n in range(7):
+                        acc[n] += counts_list[n]
+        return {
+            path: {key: Totals(*values) for key, values in by_kind.items()}
+            for path, by_kind in sums.items()
+        }
 
     def rows(self) -> Iterator[OrgResult]:
         return iter(sorted(self.orgs.values(), key=lambda org: org.path))
@@ -492,34 +515,50 @@ def _meetings(ids: QuerySet[Org, Any], plans: dict[str, Plan]) -> dict[MeetingKe
         .values_list("org_id", "kind", "held_on", "voting", "voting_present", "present")
     )
     found: dict[MeetingKey, list[Held]] = defaultdict(list)
-    for org_id, kind, *rest in rows:
-        found[(org_id, kind)].append(tuple(rest))  # type: ignore[arg-type]
+    for row in rows:
+        found[(row[0], row[1])].append(row[2:])
     return found
 
 
-@dataclass
-class _OrgContext:
-    row: tuple[Any, ...]
-    committees: list[tuple[dt.date, dt.date | None]]
-    members: dict[dt.date, dict[int, int]]
-    quorum: Fraction
+NOT_EXISTING = gettext_lazy("期间内未成立或已撤销")
+NO_MEMBERS = gettext_lazy("期初无党员")
+NOTHING_REQUIRED = gettext_lazy("无需召开")
 
-    @property
-    def theme_day(self) -> int | None:
-        return self.row[7]
+
+class _OrgContext:
+    """What decides whether a slot is required of one org; read once per org, not per slot."""
+
+    __slots__ = ("committees", "ends", "holder", "members", "quorum", "starts", "theme_day")
+
+    def __init__(
+        self,
+        row: tuple[Any, ...],
+        committees: list[tuple[dt.date, dt.date | None]],
+        members: dict[dt.date, dict[int, int]],
+        quorum: Fraction,
+    ) -> None:
+        kind = row[3]
+        self.theme_day: int | None = row[7]
+        self.starts: dt.date | None = row[8]
+        self.ends: dt.date | None = min((d for d in row[9:11] if d), default=None)
+        # Members of a 党小组 are registered with its branch; a 党委, 党总支 or 党组 is judged
+        # by its existence and committee alone (holder None).
+        self.holder: int | None = (
+            (row[6] if kind == Org.Kind.group else row[0]) if kind in MEMBER_KINDS else None
+        )
+        self.committees = committees
+        self.members = members
+        self.quorum = quorum
 
     def exists_through(self, slot: Slot) -> bool:
-        starts_on, ends_on, dissolved_on = self.row[8:11]
-        ends = min((d for d in (ends_on, dissolved_on) if d), default=None)
-        return (starts_on is None or starts_on <= slot.start) and (ends is None or ends >= slot.end)
+        return (self.starts is None or self.starts <= slot.start) and (
+            self.ends is None or self.ends >= slot.end
+        )
 
     def has_members(self, slot: Slot) -> bool:
-        kind = self.row[3]
-        if kind not in MEMBER_KINDS:
-            return True  # a 党委, 党总支 or 党组 is judged by its existence and committee
-        # Members of a 党小组 are registered with its branch.
-        holder = self.row[6] if kind == Org.Kind.group else self.row[0]
-        return self.members.get(slot.start, {}).get(holder, 0) > 0
+        if self.holder is None:
+            return True
+        return self.members.get(slot.start, {}).get(self.holder, 0) > 0
 
     def has_committee(self, slot: Slot) -> bool:
         day = slot.start
@@ -539,17 +578,18 @@ def _items(
         held = meetings.get((org.pk, req.kind), [])
         for slot, required in slots:
             if not context.exists_through(slot):
-                reasons.add(_("期间内未成立或已撤销"))
+                reasons.add(str(NOT_EXISTING))
                 continue
             if not context.has_members(slot):
-                reasons.add(_("期初无党员"))
+                reasons.add(str(NO_MEMBERS))
                 continue
             if req.when == "has_committee" and not context.has_committee(slot):
                 continue
-            in_slot = [h for h in held if slot.contains(h[0])]
+            start, end = slot.start, slot.end
+            in_slot = [h for h in held if start <= h[0] <= end]
             status = _status(req, slot, in_slot, required, context, today)
             items.append(Item(req.kind, slot, required, sorted(h[0] for h in in_slot), status))
-    note = "" if items else "；".join(sorted(reasons)) or _("无需召开")
+    note = "" if items else "；".join(sorted(reasons)) or str(NOTHING_REQUIRED)
     return items, note
 
 
