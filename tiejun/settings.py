@@ -164,6 +164,9 @@ CSRF_FAILURE_VIEW = "tiejun.accounts.views.csrf_failure"
 # switch it off; `check --deploy` refuses that in production (tiejun.accounts.checks).
 TIEJUN_REQUIRE_ADMIN_OTP = envbool("TIEJUN_REQUIRE_ADMIN_OTP", "1")
 OTP_TOTP_ISSUER = "铁军"
+# Addresses of our own reverse proxies: only behind them is X-Forwarded-For believed, for the
+# audit trail's IP column and the per-address login rate limit.
+TIEJUN_TRUSTED_PROXIES = envlist("TIEJUN_TRUSTED_PROXIES", "")
 # Where `manage.py backup` writes when no path is given; keep it off the web server's disk.
 TIEJUN_BACKUP_DIR = Path(os.environ.get("TIEJUN_BACKUP_DIR", VAR_DIR / "backups"))
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -66,9 +68,26 @@ def action_label(action: str) -> str:
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address. Behind reverse proxies named in TIEJUN_TRUSTED_PROXIES, the last
+    X-Forwarded-For hop that is not one of them; never a header a client could simply forge."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    trusted = set(getattr(settings, "TIEJUN_TRUSTED_PROXIES", ()))
+    if remote not in trusted:
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for hop in reversed(hops):
+        if hop not in trusted:
+            return _valid_ip(hop) or remote  # the column is an IP type in PostgreSQL
+    return remote
+
+
+def _valid_ip(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None
 
 
 def entry_fields(

@@ -123,3 +123,21 @@ def test_no_entry_holds_a_password_or_a_full_id_number(client, people):
     everything = str(list(AuditEntry.objects.values()))
     assert "Wrong-password-1" not in everything
     assert people.zhang.id_number() not in everything
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_logged(client, people, settings):
+    settings.TIEJUN_TRUSTED_PROXIES = ["10.0.0.2"]
+    log_in(client, "member", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="forged, 172.16.5.9")
+    assert last_entry("login").ip == "172.16.5.9"
+
+
+def test_a_forwarded_header_from_anyone_else_is_ignored(client, people, settings):
+    settings.TIEJUN_TRUSTED_PROXIES = ["10.0.0.2"]
+    log_in(client, "member", REMOTE_ADDR=IP, HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert last_entry("login").ip == IP
+
+
+def test_a_garbled_forwarded_hop_falls_back_to_the_proxy_address(client, people, settings):
+    settings.TIEJUN_TRUSTED_PROXIES = ["10.0.0.2"]
+    log_in(client, "member", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4:5678")
+    assert last_entry("login").ip == "10.0.0.2"

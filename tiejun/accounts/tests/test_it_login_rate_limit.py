@@ -66,3 +66,13 @@ def test_viewing_the_login_page_does_not_count(client, people, limit_of_three):
     for _ in range(10):
         client.get("/accounts/login/", REMOTE_ADDR="10.9.9.9")
     assert log_in(client, "office", REMOTE_ADDR="10.9.9.9").status_code == 302
+
+
+def test_behind_the_proxy_each_client_has_its_own_limit(client, people, limit_of_three, settings):
+    settings.TIEJUN_TRUSTED_PROXIES = ["10.0.0.2"]
+    for n in range(4):
+        log_in(client, f"guess{n}", "x", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="172.16.0.7")
+    blocked = log_in(client, "office", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="172.16.0.7")
+    assert blocked.status_code == 429
+    other = log_in(client, "office", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="172.16.0.8")
+    assert other.status_code == 302
