@@ -31,6 +31,7 @@ class TopicOut(Schema):
     proposer_id: int | None
     registered_on: dt.date | None = Field(..., description="会前预登记日期；空表示会上提出")
     directive_ref: str
+    material_ref: str
     reporting_org_id: int | None
     outcome: Topic.Outcome
 
@@ -126,6 +127,7 @@ class TopicIn(Schema):
     title: str = Field("", max_length=200)
     kind: Topic.Kind = Topic.Kind.ordinary
     directive_ref: str = Field("", max_length=300)
+    material_ref: str = Field("", max_length=300, description="学习材料名称或文号")
 
 
 class StatusIn(Schema):
@@ -236,6 +238,7 @@ def add_topic(request: HttpRequest, meeting_id: int, payload: TopicIn) -> Status
         title=payload.title,
         kind=payload.kind.value,
         directive_ref=payload.directive_ref,
+        material_ref=payload.material_ref,
         by=user,
         request=request,
     )

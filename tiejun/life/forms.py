@@ -225,6 +225,9 @@ class AgendaTopicForm(forms.Form):
         label=_("议题类别"), choices=Topic.Kind.choices, initial=Topic.Kind.ordinary
     )
     directive_ref = forms.CharField(label=_("所学指示批示"), max_length=300, required=False)
+    material_ref = forms.CharField(
+        label=_("学习材料"), max_length=300, required=False, help_text=_("材料名称或文号")
+    )
     reporting_org = forms.ModelChoiceField(
         label=_("汇报单位（调度会）"),
         queryset=Org.objects.none(),

@@ -270,6 +270,7 @@ def add_topic(
     title: str = "",
     kind: str = Topic.Kind.ordinary,
     directive_ref: str = "",
+    material_ref: str = "",
     reporting_org: Org | None = None,
     request: Any = None,
 ) -> Topic:
@@ -294,8 +295,11 @@ def add_topic(
         title=shown,
         kind=kind,
         directive_ref=directive_ref,
+        material_ref=material_ref,
         reporting_org=reporting_org,
     )
+    if registered is not None and material_ref:
+        topic.material_ref = material_ref
     return _put_on_agenda(meeting_id=meeting.pk, topic=topic, by=by, request=request)
 
 

@@ -369,6 +369,7 @@ def topic_add(request: HttpRequest, pk: int) -> HttpResponse:
                 title=data["title"],
                 kind=data["kind"],
                 directive_ref=data["directive_ref"],
+                material_ref=data["material_ref"],
                 reporting_org=data["reporting_org"],
                 by=user,
                 request=request,

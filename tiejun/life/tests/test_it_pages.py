@@ -289,3 +289,19 @@ def test_moving_the_meeting_day_relists_the_roster_and_stale_edits_are_refused(p
     assert meeting.expected == 2
     with pytest.raises(StaleEdit):
         services.update_meeting(meeting=meeting, expected_version=version, by=None)
+
+
+def test_the_topics_tab_refuses_an_unregistered_committee_topic(client, people, today):
+    meeting = make_meeting(people.branch_a, Meeting.Kind.committee, held_on=today)
+    client.force_login(people.secretary_a)
+    response = client.post(
+        f"/meetings/{meeting.pk}/topics/", {"title": "临时动议：购置设备", "kind": "decision"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "未在会前预登记" in body
+    response = client.post(
+        f"/meetings/{meeting.pk}/topics/",
+        {"title": "学习重要讲话精神", "kind": "first_topic", "material_ref": "《学习纲要》第三章"},
+    )
+    assert response.status_code == 302
+    assert meeting.topics.get().material_ref == "《学习纲要》第三章"

@@ -138,3 +138,14 @@ def test_leave_and_absence_keep_their_reason_and_observers_are_not_counted(peopl
     assert (row.status, row.reason) == (Attendance.Status.leave, "出差")
     assert (meeting.expected, meeting.present) == (1, 0)
     assert meeting.attendances.get(member=people.li).is_observer
+
+
+def test_a_dispatch_meeting_lists_the_office_committee_and_the_branch_secretaries(people):
+    chief = make_member(people.root, "机关党委书记")
+    seat(people.root, chief, "secretary")
+    sec_a = make_member(people.branch_a, "甲支部书记")
+    seat(people.branch_a, sec_a, "secretary")
+    sec_b = make_member(people.branch_b, "乙支部书记")
+    seat(people.branch_b, sec_b, "secretary")
+    meeting = make_meeting(people.root, Meeting.Kind.dispatch, held_on=dt.date(2026, 3, 5))
+    assert _names(meeting) == sorted(["机关党委书记", "甲支部书记", "乙支部书记"])
