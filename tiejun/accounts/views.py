@@ -83,6 +83,12 @@ def _next_url(request: HttpRequest) -> str:
     return "/"
 
 
+def _second_factor_passed(request: HttpRequest, device: Any) -> None:
+    # A step up in privilege gets a new session key, as the password login did (fixation).
+    request.session.cycle_key()
+    otp_login(request, device)
+
+
 @login_required
 def otp_setup(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator app: scan the code (or type the secret), confirm with one code."""
@@ -95,7 +101,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         if device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            otp_login(request, device)
+            _second_factor_passed(request, device)
             audit.record("otp.enrol", request=request)
             return redirect(_next_url(request))
         audit.record("otp.enrol", request=request, result="failed")
@@ -121,7 +127,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         allowed, _reason = device.verify_is_allowed()
         if allowed and device.verify_token(form.cleaned_data["token"]):
-            otp_login(request, device)
+            _second_factor_passed(request, device)
             audit.record("otp.verify", request=request)
             return redirect(_next_url(request))
         audit.record("otp.verify", request=request, result="failed")

@@ -168,3 +168,12 @@ def test_the_security_admin_resets_a_lost_device(client, people):
     other = client.__class__()
     log_in(other, "auditor")
     assert other.get("/accounts/audit/")["Location"].startswith("/accounts/otp/setup/")
+
+
+def test_passing_the_second_factor_issues_a_new_session_id(client, people):
+    device = confirmed_device(people.auditor)
+    log_in(client, "auditor")
+    before = client.session.session_key
+    client.post("/accounts/otp/", {"token": code_for(device)})
+    assert client.session.session_key != before
+    assert client.get("/accounts/audit/").status_code == 200
