@@ -107,3 +107,12 @@ def test_months_are_calendar_months():
     assert months_before(moment, 1).date() == dt.date(2026, 2, 28)
     assert months_before(moment, 12).date() == dt.date(2025, 3, 31)
     assert months_before(moment, 15).date() == dt.date(2024, 12, 31)
+
+
+def test_an_override_cannot_lower_the_legal_minimum(db):
+    _override("security.audit.min_retention_months", 1)
+    _override("security.audit.retention_months", 1)
+    entries = _ages(200, 150, 100)
+    call_command("prune_audit")
+    left = set(AuditEntry.objects.exclude(action="audit.prune").values_list("seq", flat=True))
+    assert left == {entries[150].seq, entries[100].seq}

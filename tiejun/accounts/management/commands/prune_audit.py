@@ -12,6 +12,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from tiejun import rules
+from tiejun.rules.registry import default
 from tiejun.accounts import audit
 from tiejun.accounts.models import AuditEntry
 
@@ -24,11 +25,16 @@ def months_before(moment: dt.datetime, months: int) -> dt.datetime:
 
 
 def retention_months() -> int:
-    """The configured retention, but never below the legal minimum (网络安全法 art. 21)."""
-    return max(
-        rules.get("security.audit.retention_months"),
+    """The configured retention, but never below the legal minimum (网络安全法 art. 21).
+
+    The minimum's national value is a floor: an override may raise it, never lower it, so a
+    rules-table edit cannot make this command delete entries the law says to keep.
+    """
+    legal_floor = max(
         rules.get("security.audit.min_retention_months"),
+        default("security.audit.min_retention_months"),
     )
+    return max(rules.get("security.audit.retention_months"), legal_floor)
 
 
 def expired_entries(cutoff: dt.datetime) -> models.QuerySet[AuditEntry]:
