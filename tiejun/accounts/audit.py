@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tiejun.accounts.models import AuditEntry, User, append_audit, append_audit_many
@@ -161,9 +162,11 @@ def verify_chain(batch: int = 5000) -> ChainCheck:
             return ChainCheck(checked, None)
         for entry in rows:
             if previous is not None and entry.prev_digest != previous:
-                return ChainCheck(checked, entry.seq, "上一条记录的摘要与本条记录的链接不符")
+                return ChainCheck(
+                    checked, entry.seq, gettext("上一条记录的摘要与本条记录的链接不符")
+                )
             if entry.compute_digest() != entry.digest:
-                return ChainCheck(checked, entry.seq, "记录内容与摘要不符（被修改过）")
+                return ChainCheck(checked, entry.seq, gettext("记录内容与摘要不符（被修改过）"))
             previous = entry.digest
             checked += 1
             last_seq = entry.seq
