@@ -27,7 +27,7 @@ def _reminders(people) -> None:
         category=Member.Category.probationary,
         joined_on=(today + dt.timedelta(days=12)).replace(year=today.year - 1),
     )
-    engine.run(today=today)
+    engine.run(today=today, codes=["reelection", "probation"])
 
 
 def test_the_secretary_sees_the_reelection_reminder_and_follows_it(page, people):

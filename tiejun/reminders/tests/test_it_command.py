@@ -14,8 +14,10 @@ from django.core.management import CommandError, call_command
 
 from tiejun.org.models import Member
 from tiejun.reminders.models import Reminder, RuleState
-from tiejun.reminders.tests.helpers import TODAY, make_committee
+from tiejun.reminders.tests.helpers import OUR_RULES, TODAY, make_committee
 from tiejun.testing import make_member
+
+OURS = [arg for code in OUR_RULES for arg in ("--rule", code)]
 
 
 def _command(*args: str) -> str:
@@ -38,11 +40,11 @@ def _data(people) -> None:
 @pytest.mark.django_db
 def test_it_prints_created_kept_and_resolved_and_a_second_run_creates_none(people):
     _data(people)
-    first = _command("--today", f"{TODAY}")
+    first = _command("--today", f"{TODAY}", *OURS)
     assert "换届提醒：新建 2，保留 0，消除 0" in first
     assert "转正提醒：新建 1，保留 0，消除 0" in first
     assert "合计：新建 3，保留 0，消除 0" in first
-    second = _command("--today", f"{TODAY}")
+    second = _command("--today", f"{TODAY}", *OURS)
     assert "合计：新建 0，保留 3，消除 0" in second
     assert Reminder.objects.count() == 3
     state = RuleState.objects.get(rule="reelection")
@@ -60,7 +62,7 @@ def test_it_runs_one_rule_and_refuses_an_unknown_one(people):
 @pytest.mark.django_db
 def test_it_uses_the_local_date_by_default(people):
     make_committee(people.branch_a, expires_on=dt.date.today() - dt.timedelta(days=1))
-    assert "换届提醒：新建 1" in _command()
+    assert "换届提醒：新建 1" in _command(*OURS)
 
 
 SETUP = """
@@ -109,7 +111,7 @@ def test_it_creates_no_duplicates_when_two_processes_run_at_once(tmp_path):
     }
     _finish(_manage(env, "migrate", "-v", "0"))
     _finish(_manage(env, "shell", "-c", SETUP))
-    runs = [_manage(env, "reminders", "--today", f"{TODAY}") for _ in range(2)]
+    runs = [_manage(env, "reminders", "--today", f"{TODAY}", *OURS) for _ in range(2)]
     outputs = [_finish(run) for run in runs]
     created = sorted(int(o.split("合计：新建 ")[1].split("，")[0]) for o in outputs)
     assert created == [0, 62]  # one run created them all, the other found them all

@@ -39,7 +39,8 @@ def _to(address: str) -> mail.EmailMessage:
 def test_it_sends_one_digest_per_person_once(people, mailboxes, settings):
     settings.TIEJUN_SITE_URL = "https://dj.example.org"
     out = StringIO()
-    call_command("reminders", "--today", f"{TODAY}", "--email", stdout=out)
+    rules = ["--rule", "reelection", "--rule", "probation"]
+    call_command("reminders", "--today", f"{TODAY}", *rules, "--email", stdout=out)
     assert "已发送待办邮件 3 封" in out.getvalue()
     assert sorted(m.to[0] for m in mail.outbox) == [
         "b@example.org",
