@@ -164,8 +164,21 @@ def run(*, today: dt.date | None = None, codes: Iterable[str] | None = None) -> 
     unknown = (wanted or set()) - _REGISTRY.keys()
     if unknown:
         raise KeyError(", ".join(sorted(unknown)))
-    return {
+    results = {
         rule.code: evaluate(rule(), today=today, now=now)
         for rule in registered()
         if wanted is None or rule.code in wanted
+    }
+    if wanted is None:
+        results.update(_resolve_retired(now))
+    return results
+
+
+def _resolve_retired(now: dt.datetime) -> dict[str, Counts]:
+    """A rule that was removed or renamed yields nothing any more: its reminders are resolved
+    too, or they would sit in inboxes for ever."""
+    retired = Reminder.objects.open().exclude(rule__in=list(_REGISTRY))
+    codes = set(retired.values_list("rule", flat=True).distinct())
+    return {
+        code: Counts(resolved=retired.filter(rule=code).update(resolved_at=now)) for code in codes
     }

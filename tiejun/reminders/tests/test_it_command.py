@@ -116,3 +116,14 @@ def test_it_creates_no_duplicates_when_two_processes_run_at_once(tmp_path):
     created = sorted(int(o.split("合计：新建 ")[1].split("，")[0]) for o in outputs)
     assert created == [0, 62]  # one run created them all, the other found them all
     assert _finish(_manage(env, "shell", "-v", "0", "-c", COUNT)).split() == ["62", "62"]
+
+
+@pytest.mark.django_db
+def test_it_resolves_the_reminders_of_a_rule_that_no_longer_exists(people):
+    _data(people)
+    _command("--today", f"{TODAY}", *OURS)
+    Reminder.objects.filter(rule="probation").update(rule="retired_rule")
+    out = _command("--today", f"{TODAY}")
+    assert "retired_rule：新建 0，保留 0，消除 1" in out
+    assert not Reminder.objects.open().filter(rule="retired_rule").exists()
+    assert Reminder.objects.open().filter(rule="probation").count() == 1  # made again
