@@ -57,3 +57,18 @@ def test_sign_in_time_is_aware(people, today):
     meeting = make_meeting(people.branch_a, held_on=today)
     row = services.sign_in(meeting=meeting, user=people.member_a)
     assert row.signed_in_at is not None and timezone.is_aware(row.signed_in_at)
+
+
+def test_a_dual_life_leader_signs_in_at_the_branch_they_attend(people, today):
+    from tiejun.accounts.roles import Role
+    from tiejun.life.models import Meeting
+    from tiejun.org.models import DualLife
+    from tiejun.testing import make_member, make_user
+
+    leader = make_member(people.root, "孙厅长")
+    DualLife.objects.create(member=leader, org=people.branch_a, since=dt.date(2020, 1, 1))
+    account = make_user("leader", Role.member, member=leader)
+    meeting = make_meeting(people.branch_a, held_on=today)
+    assert Meeting.objects.visible_to(account).filter(pk=meeting.pk).exists()
+    row = services.sign_in(meeting=meeting, user=account)
+    assert row.status == "present" and not row.has_vote
