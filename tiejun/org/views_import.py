@@ -37,7 +37,9 @@ UPLOAD_KEEP_SECONDS = 24 * 3600
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="党员名册文件")
+    file = forms.FileField(
+        label="党员名册文件", widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv"})
+    )
 
 
 @dataclass(frozen=True)
