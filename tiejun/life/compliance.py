@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import lru_cache
+from operator import add
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -39,7 +40,7 @@ from django.utils.translation import gettext_lazy
 
 from tiejun import rules
 from tiejun.life.models import Meeting
-from tiejun.org.models import SEGMENT_WIDTH, Committee, Member, MemberChange, Org
+from tiejun.org.models import Committee, Member, MemberChange, Org
 
 PERS = ("month", "quarter", "year")
 # Orgs whose requirements lapse when they have no members: the ones members are registered in.
@@ -150,6 +151,7 @@ class Requirement:
     when: str = ""
     fixed_day: bool = False
     shown_in_quarter: str = ""
+    voting: bool = False  # decided by vote, so the quorum applies (Meeting.VOTING_KINDS)
 
 
 def requirements(org_kind: str, on: dt.date) -> list[Requirement]:
@@ -162,6 +164,7 @@ def requirements(org_kind: str, on: dt.date) -> list[Requirement]:
             when=row.get("when", ""),
             fixed_day=bool(row.get("fixed_day", False)),
             shown_in_quarter=row.get("shown_in_quarter", ""),
+            voting=row["kind"] in Meeting.VOTING_KINDS,
         )
         for row in table.get(org_kind, [])
     ]
@@ -215,6 +218,7 @@ STATUS_ORDER = (Status.missing, Status.off_day, Status.no_quorum, Status.not_due
 
 # expected, due, held, missing, not due, off day, no quorum
 Counts = tuple[int, int, int, int, int, int, int]
+ZERO: Counts = (0, 0, 0, 0, 0, 0, 0)
 
 
 @dataclass(slots=True)
@@ -344,7 +348,7 @@ class ComplianceTable:
     period: Slot
     today: dt.date
     orgs: dict[int, OrgResult]
-    _subtree: dict[str, dict[str | None, Totals]] | None = None
+    _subtree: dict[str, dict[str | None, list[int]]] | None = None
 
     @property
     def kinds(self) -> list[str]:
@@ -355,32 +359,24 @@ class ComplianceTable:
         """Sums over the org with `path` and every org below it in the table."""
         if self._subtree is None:
             self._subtree = self._sum_subtrees()
-        return self._subtree.get(path, {}).get(kind) or Totals()
+        counts = self._subtree.get(path, {}).get(kind)
+        return Totals(*counts) if counts else Totals()
 
-    def _sum_subtrees(self) -> dict[str, dict[str | None, Totals]]:
-        # Each org's counts per kind are added to its own path and every ancestor's prefix:
-        # depth × orgs additions of seven integers, no query.
-        sums: dict[str, dict[str | None, list[int]]] = defaultdict(dict)
-        for org in self.orgs.values():
-            if not org.items:
-                continue
-            own: dict[str | None, list[int]] = {}
+    def _sum_subtrees(self) -> dict[str, dict[str | None, list[int]]]:
+        # Bottom up: each org's sums (its own items, then its children's sums) are added to
+        # its parent's once, deepest orgs first; one pass, no query.
+        sums: dict[int, dict[str | None, list[int]]] = {}
+        for org in sorted(self.orgs.values(), key=lambda o: -o.depth):
+            acc = sums.setdefault(org.pk, {})
             for item in org.items:
                 counts = item.counts()
                 for key in (item.kind, None):
-                    acc = own.setdefault(key, [0] * 7)
-                    for n in range(7):
-                        acc[n] += counts[n]
-            for end in range(SEGMENT_WIDTH, len(org.path) + 1, SEGMENT_WIDTH):
-                target = sums[org.path[:end]]
-                for key, counts_list in own.items():
-                    acc = target.setdefault(key, [0] * 7)
-                    for n in range(7):
-                        acc[n] += counts_list[n]
-        return {
-            path: {key: Totals(*values) for key, values in by_kind.items()}
-            for path, by_kind in sums.items()
-        }
+                    acc[key] = list(map(add, acc.get(key, ZERO), counts))
+            if acc and org.parent_id in self.orgs:
+                parent = sums.setdefault(org.parent_id, {})
+                for key, values in acc.items():
+                    parent[key] = list(map(add, parent.get(key, ZERO), values))
+        return {org.path: sums.get(org.pk, {}) for org in self.orgs.values()}
 
     def rows(self) -> Iterator[OrgResult]:
         return iter(sorted(self.orgs.values(), key=lambda org: org.path))
@@ -528,7 +524,16 @@ NOTHING_REQUIRED = gettext_lazy("无需召开")
 class _OrgContext:
     """What decides whether a slot is required of one org; read once per org, not per slot."""
 
-    __slots__ = ("committees", "ends", "holder", "members", "quorum", "starts", "theme_day")
+    __slots__ = (
+        "bounded",
+        "committees",
+        "ends",
+        "holder",
+        "members",
+        "quorum",
+        "starts",
+        "theme_day",
+    )
 
     def __init__(
         self,
@@ -546,6 +551,7 @@ class _OrgContext:
         self.holder: int | None = (
             (row[6] if kind == Org.Kind.group else row[0]) if kind in MEMBER_KINDS else None
         )
+        self.bounded = self.starts is not None or self.ends is not None
         self.committees = committees
         self.members = members
         self.quorum = quorum
@@ -577,7 +583,7 @@ def _items(
     for req, slots in plan:
         held = meetings.get((org.pk, req.kind), [])
         for slot, required in slots:
-            if not context.exists_through(slot):
+            if context.bounded and not context.exists_through(slot):
                 reasons.add(str(NOT_EXISTING))
                 continue
             if not context.has_members(slot):
@@ -607,10 +613,11 @@ def _status(
         window = theme_day_window(slot.start.year, slot.start.month, context.theme_day)
         if not any(h[0] in window for h in held):
             return Status.off_day
-    if req.kind in Meeting.VOTING_KINDS:
+    if req.voting:
         # A meeting with nobody marked present (or no voters listed) had no attendance
         # recorded: it is not judged, only one whose record shows too few voters is.
-        short = [h for h in held if h[1] and h[3] and Fraction(h[2]) <= h[1] * context.quorum]
+        num, den = context.quorum.numerator, context.quorum.denominator
+        short = [h for h in held if h[1] and h[3] and h[2] * den <= h[1] * num]
         if len(held) - len(short) < required:
             return Status.no_quorum
     return Status.held
