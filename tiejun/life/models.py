@@ -435,3 +435,169 @@ def member_categories_on(member_ids: list[int], day: dt.date) -> dict[int, str]:
 
     rows = MemberChange.objects.as_of(day).filter(member_id__in=member_ids)
     return dict(rows.values_list("member_id", "category"))
+
+
+def must_talk_triggers(on: dt.date | None = None) -> list[str]:
+    """The 必谈事由 in force on `on`: a rules-table row, so each deployment keeps its own list."""
+    return [str(kind) for kind in rules.get("talk.must_talk.triggers", on)]
+
+
+class LifeEventQuerySet(models.QuerySet["LifeEvent"]):
+    def visible_to(self, user: User) -> LifeEventQuerySet:
+        """Personal matters: only the org roles of the member's branch and the offices above.
+        An ordinary member sees none, not even his own (the talk is what he sees)."""
+        scope = user.scope_path()
+        if scope is None or user.is_member_only:
+            return self.none()
+        return self.filter(subtree_q("org__path", scope))
+
+    def open(self) -> LifeEventQuerySet:
+        """Not yet answered by a talk."""
+        return self.exclude(Exists(Talk.objects.filter(life_event=OuterRef("pk"))))
+
+
+class LifeEvent(models.Model):
+    """必谈事由: something in a member's life after which the branch must talk with them."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="life_events", verbose_name=_("党员")
+    )
+    # The member's org when the event was recorded: whose work the talk is, and the scope.
+    org = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="life_events", verbose_name=_("党组织")
+    )
+    # Stored as the text of the trigger list in force, so a later change of the list never
+    # renames what was recorded.
+    kind = models.CharField(_("事由"), max_length=40)
+    happened_on = models.DateField(_("发生日期"))
+    note = models.CharField(_("情况说明"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LifeEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("必谈事由")
+        verbose_name_plural = _("必谈事由")
+        ordering = ["-happened_on", "-id"]
+        indexes = [models.Index(fields=["org", "happened_on"], name="life_event_org_day")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.kind} {self.happened_on:%Y-%m-%d}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.happened_on and self.happened_on > timezone.localdate():
+            errors["happened_on"] = _("发生日期不能晚于今天。")
+        if self.kind and self.kind not in must_talk_triggers(timezone.localdate()):
+            errors["kind"] = _("“%(kind)s”不在本地必谈事由清单中：%(list)s。") % {
+                "kind": self.kind,
+                "list": "、".join(must_talk_triggers(timezone.localdate())),
+            }
+        if errors:
+            raise ValidationError(errors)
+
+    def due_on(self, within_days: int | None = None) -> dt.date:
+        """The day the talk is due: the event's day plus the configured number of days."""
+        days = within_days if within_days is not None else within_days_on(timezone.localdate())
+        return self.happened_on + dt.timedelta(days=days)
+
+
+def within_days_on(day: dt.date) -> int:
+    return int(rules.get("talk.must_talk.within_days", day))
+
+
+class TalkQuerySet(models.QuerySet["Talk"]):
+    def visible_to(self, user: User) -> TalkQuerySet:
+        """Org roles: the talks of their subtree. A member: only talks he held or received."""
+        scope = user.scope_path()
+        if scope is None:
+            return self.none()
+        if user.is_member_only:
+            if user.member_id is None:
+                return self.none()
+            return self.filter(Q(talker_id=user.member_id) | Q(talkee_id=user.member_id))
+        return self.filter(subtree_q("org__path", scope))
+
+    def heart(self) -> TalkQuerySet:
+        return self.filter(kind=Talk.Kind.heart)
+
+    def in_year(self, year: int) -> TalkQuerySet:
+        return self.filter(held_on__gte=dt.date(year, 1, 1), held_on__lte=dt.date(year, 12, 31))
+
+
+class Talk(models.Model):
+    """谈心谈话 or 廉政谈话/提醒: who talked with whom, when, about what, and what follows."""
+
+    class Kind(models.TextChoices):
+        heart = "heart", _("谈心谈话")
+        integrity = "integrity", _("廉政谈话/提醒")
+
+    org = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="talks", verbose_name=_("党组织")
+    )
+    kind = models.CharField(_("谈话类型"), max_length=20, choices=Kind.choices, default=Kind.heart)
+    talker = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="talks_held", verbose_name=_("谈话人")
+    )
+    talkee = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="talks_received", verbose_name=_("谈话对象")
+    )
+    held_on = models.DateField(_("谈话日期"))
+    place = models.CharField(_("谈话地点"), max_length=100, blank=True)
+    topic = models.CharField(_("谈话主题"), max_length=200)
+    content = models.TextField(_("谈话内容"), blank=True)
+    follow_up = models.TextField(_("后续跟进"), blank=True)
+    life_event = models.ForeignKey(
+        LifeEvent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="talks",
+        verbose_name=_("答复的必谈事由"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TalkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("谈话记录")
+        verbose_name_plural = _("谈话记录")
+        ordering = ["-held_on", "-id"]
+        indexes = [
+            models.Index(fields=["org", "held_on"], name="talk_org_day"),
+            models.Index(fields=["talker", "held_on"], name="talk_talker_day"),
+            models.Index(fields=["talkee", "held_on"], name="talk_talkee_day"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(talker=models.F("talkee")),
+                name="talk_talker_not_talkee",
+                violation_error_message=_("谈话人和谈话对象不能是同一人。"),
+            ),
+            models.UniqueConstraint(
+                fields=["life_event"],
+                condition=Q(life_event__isnull=False),
+                name="one_talk_per_life_event",
+                violation_error_message=_("该必谈事由已有谈话记录。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%Y-%m-%d} {self.get_kind_display()}"
+
+    def clean(self) -> None:
+        if self.held_on and self.held_on > timezone.localdate():
+            raise ValidationError({"held_on": _("谈话日期不能晚于今天。")})
+        event = self.life_event
+        if event is None:
+            return
+        if self.talkee_id and event.member_id != self.talkee_id:
+            raise ValidationError({"life_event": _("必谈事由须是谈话对象本人的。")})
+        if self.held_on and self.held_on < event.happened_on:
+            raise ValidationError({"held_on": _("谈话日期不能早于必谈事由的发生日期。")})
