@@ -469,7 +469,7 @@ class _Importer:
         parsed: _Parsed,
         existing: Member | None,
         visible: set[int],
-        opened: dict[int, MemberChange],
+        opened: dict[int, services.OpenInterval],
     ) -> None:
         number, values = parsed.row, parsed.values
         try:
@@ -506,7 +506,11 @@ class _Importer:
         )  # fmt: skip
 
     def _classify(
-        self, number: int, member: Member, before: dict[str, Any], last: MemberChange | None
+        self,
+        number: int,
+        member: Member,
+        before: dict[str, Any],
+        last: services.OpenInterval | None,
     ) -> None:
         plan = self.plan
         if not before:

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -119,13 +119,21 @@ def check_effective_on(last_effective_on: dt.date | None, effective_on: dt.date)
         )
 
 
-def open_changes_of(member_ids: list[int]) -> dict[int, MemberChange]:
+class OpenInterval(NamedTuple):
+    """The open history row of a member: which row, and since when."""
+
+    pk: int
+    effective_on: dt.date
+
+
+def open_changes_of(member_ids: list[int]) -> dict[int, OpenInterval]:
     """Each member's open history row (the latest, should a chain ever hold two)."""
     rows = MemberChange.objects.filter(member_id__in=member_ids, valid_to__isnull=True)
-    latest: dict[int, MemberChange] = {}
-    for row in rows.order_by("member_id", "effective_on", "id"):
-        latest[row.member_id] = row
-    return latest
+    ordered = rows.order_by("member_id", "effective_on", "id")
+    return {
+        member_id: OpenInterval(pk, effective_on)
+        for member_id, pk, effective_on in ordered.values_list("member_id", "pk", "effective_on")
+    }  # later rows of a member overwrite earlier ones: the latest wins
 
 
 @dataclass(frozen=True)
