@@ -86,11 +86,17 @@ def _build(env: dict[str, str], members: int, label: str) -> float:
     return time.monotonic() - started
 
 
-def sqlite_database(members: int) -> Database:
+def sqlite_database(members: int, *, reuse: bool = False) -> Database:
+    """The cached file of this key, else (with `reuse`) one of the same size migrated forward,
+    else a new build."""
     VAR.mkdir(parents=True, exist_ok=True)
     key = cache_key(members)
     path = VAR / f"tiejun-{key}.sqlite3"
     url = f"sqlite:///{path}"
+    older = sorted(VAR.glob(f"tiejun-{members}-s{SEED}-*.sqlite3"))
+    if not path.exists() and reuse and older:
+        manage(base_env(f"sqlite:///{older[-1]}"), "migrate", "--noinput")
+        older[-1].rename(path)
     if path.exists():
         return Database("SQLite", url, 0.0)
     for stale in VAR.glob(f"tiejun-{members}-*.sqlite3*"):
@@ -113,12 +119,16 @@ def _psql(sql: str, database: str = "postgres") -> str:
     return done.stdout.strip()
 
 
-def postgres_database(members: int) -> Database:
+def postgres_database(members: int, *, reuse: bool = False) -> Database:
     key = cache_key(members)
     url = f"{PG_SERVER}/{PG_NAME}"
     found = _psql(
         f"SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '{PG_NAME}'"
     )
+    if found != key and reuse and found.startswith(f"{members}-s{SEED}-"):
+        manage(base_env(url), "migrate", "--noinput")
+        _psql(f"COMMENT ON DATABASE {PG_NAME} IS '{key}'")
+        found = key
     if found == key:
         return Database("PostgreSQL", url, 0.0)
     _psql(f"DROP DATABASE IF EXISTS {PG_NAME}")

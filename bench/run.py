@@ -218,6 +218,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=3.0, help="per endpoint per round")
     parser.add_argument("--warmup", type=float, default=1.0, help="per endpoint, not counted")
     parser.add_argument("--import-rows", type=int, default=10_000)
+    parser.add_argument(
+        "--reuse-data",
+        action="store_true",
+        help="reuse a database of this size built by older migrations or demo "
+        "code, migrated forward (quick while iterating; not for reports)",
+    )
     return parser.parse_args(argv)
 
 
@@ -225,11 +231,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.monotonic()
     wanted = args.databases.split(",")
-    databases = [sqlite_database(args.members)] if "sqlite" in wanted else []
+    reuse = args.reuse_data
+    databases = [sqlite_database(args.members, reuse=reuse)] if "sqlite" in wanted else []
     notes = []
     if "postgres" in wanted:
         if postgres_reachable():
-            databases.append(postgres_database(args.members))
+            databases.append(postgres_database(args.members, reuse=reuse))
         else:
             notes.append("PostgreSQL: not reachable, skipped")
     rows = []
