@@ -77,6 +77,7 @@ api = NinjaAPI(
 api.add_router("/", org_router)
 api.add_router("/meetings", life_router)
 api.add_router("/", reminders_router)
+api.add_router("/", "tiejun.life.api.talk_router")
 
 
 def _detail(request: HttpRequest, message: str, status: int) -> HttpResponse:

@@ -15,6 +15,7 @@ MENU = [
     ("党员名册", "org:member_list", "member.view"),
     ("组织生活", "life:meeting_list", "meeting.view"),
     ("三会一课合规", "life:compliance", "meeting.view"),
+    ("谈心谈话", "life:talk_list", "talk.view"),
     ("党员导入", "org:import", "member.import"),
     ("规则表", "rules:list", "rules.manage"),
     ("账户管理", "accounts:user_list", "accounts.manage"),

@@ -32,6 +32,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "member.export": frozenset({Role.office, Role.secretary, Role.committee_member}),
     "meeting.view": frozenset({Role.office, Role.secretary, Role.committee_member, Role.member}),
     "meeting.manage": frozenset({Role.office, Role.secretary, Role.committee_member}),
+    # Talks are personal matters: a member sees only his own (TalkQuerySet.visible_to) and
+    # never anyone's 必谈事由; recording both is the branch committee's and the office's work.
+    "talk.view": frozenset({Role.office, Role.secretary, Role.committee_member, Role.member}),
+    "talk.manage": frozenset({Role.office, Role.secretary, Role.committee_member}),
     "accounts.manage": frozenset({Role.system_admin}),
     "rules.manage": frozenset({Role.system_admin}),
     "security.manage": frozenset({Role.security_admin}),

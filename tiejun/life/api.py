@@ -6,18 +6,19 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from tiejun.accounts.models import User
-from tiejun.life import services
+from tiejun.life import services, talks
 from tiejun.life.access import get_meeting_by_token, get_meeting_for_user
-from tiejun.life.forms import MeetingForm
-from tiejun.life.models import Attendance, Meeting, Topic
-from tiejun.org.access import get_org_for_user
+from tiejun.life.forms import MeetingForm, TalkForm
+from tiejun.life.models import Attendance, LifeEvent, Meeting, Talk, Topic
+from tiejun.org.access import get_member_for_user, get_org_for_user
 from tiejun.org.api import Pagination
+from tiejun.org.models import subtree_q
 from tiejun.org.schemas import ERRORS, WRITE_ERRORS, Day, Id
 
 router = Router(tags=["组织生活"])
@@ -297,3 +298,180 @@ def sign_in(request: HttpRequest, token: str) -> Attendance:
         return services.sign_in(meeting=meeting, user=user, request=request)
     except services.SignInRefused as refused:
         raise ValidationError(refused.message) from None
+
+
+# ---- 谈心谈话 / 必谈事由, mounted at /api/v1/ (paths /talks and /life-events) ----
+
+talk_router = Router(tags=["谈心谈话"])
+
+
+class TalkOut(Schema):
+    id: int
+    org_id: int
+    kind: Talk.Kind
+    kind_display: str
+    talker_id: int
+    talker_name: str
+    talkee_id: int
+    talkee_name: str
+    held_on: dt.date
+    place: str
+    topic: str
+    content: str
+    follow_up: str = Field(..., description="后续跟进")
+    life_event_id: int | None = Field(..., description="答复的必谈事由")
+
+    @staticmethod
+    def resolve_kind_display(obj: Talk) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_talker_name(obj: Talk) -> str:
+        return obj.talker.name
+
+    @staticmethod
+    def resolve_talkee_name(obj: Talk) -> str:
+        return obj.talkee.name
+
+
+class TalkIn(Schema):
+    org_id: Id
+    kind: Talk.Kind = Talk.Kind.heart
+    talker_id: Id
+    talkee_id: Id
+    held_on: Day
+    place: str = Field("", max_length=100)
+    topic: str = Field(..., max_length=200)
+    content: str = ""
+    follow_up: str = ""
+    life_event_id: Id | None = Field(
+        None, description="答复的必谈事由；谈心谈话不填时自动答复谈话对象最早的未谈事由"
+    )
+
+
+class TalkFilters(Schema):
+    org: Id | None = Field(None, description="党组织 id（含下级）")
+    kind: Talk.Kind | None = None
+    year: int | None = Field(None, ge=2000, le=2100)
+    member: Id | None = Field(None, description="谈话人或谈话对象的党员 id")
+
+
+class LifeEventOut(Schema):
+    id: int
+    member_id: int
+    member_name: str
+    org_id: int
+    kind: str
+    happened_on: dt.date
+    note: str
+    due_on: dt.date = Field(..., description="应谈期限")
+    answered: bool = Field(..., description="是否已谈")
+
+    @staticmethod
+    def resolve_member_name(obj: LifeEvent) -> str:
+        return obj.member.name
+
+    @staticmethod
+    def resolve_due_on(obj: LifeEvent) -> dt.date:
+        return obj.due_on()
+
+    @staticmethod
+    def resolve_answered(obj: LifeEvent) -> bool:
+        return bool(getattr(obj, "is_answered", False))
+
+
+class LifeEventIn(Schema):
+    member_id: Id
+    kind: str = Field(..., max_length=40, description="须为规则表中的必谈事由之一")
+    happened_on: Day
+    note: str = Field("", max_length=300)
+
+
+def _talk_errors(form: TalkForm) -> ValidationError:
+    names = {"talker": "talker_id", "talkee": "talkee_id", "life_event": "life_event_id"}
+    return ValidationError(
+        {
+            names.get(field, field): [ValidationError(e["message"]) for e in errors]
+            for field, errors in form.errors.get_json_data().items()
+        }
+    )
+
+
+@talk_router.get("/talks", response={200: list[TalkOut], **ERRORS}, summary="谈话记录列表")
+@paginate(Pagination)
+def list_talks(request: HttpRequest, filters: Query[TalkFilters]) -> QuerySet[Talk]:
+    user = _user_with(request, "talk.view")
+    rows = Talk.objects.visible_to(user).select_related("talker", "talkee")
+    if filters.org is not None:
+        org = get_org_for_user(user, filters.org)
+        rows = rows.filter(subtree_q("org__path", org.path))
+    if filters.kind:
+        rows = rows.filter(kind=filters.kind)
+    if filters.year:
+        rows = rows.in_year(filters.year)
+    if filters.member:
+        rows = rows.filter(Q(talker_id=filters.member) | Q(talkee_id=filters.member))
+    return rows.order_by("-held_on", "-id")
+
+
+@talk_router.get("/talks/{int:talk_id}", response={200: TalkOut, **ERRORS}, summary="谈话记录")
+def get_talk(request: HttpRequest, talk_id: int) -> Talk:
+    return talks.get_talk_for_user(_user_with(request, "talk.view"), talk_id)
+
+
+@talk_router.post("/talks", response={201: TalkOut, **WRITE_ERRORS}, summary="记录谈话")
+def create_talk(request: HttpRequest, payload: TalkIn) -> Status[Talk]:
+    user = _user_with(request, "talk.manage")
+    org = get_org_for_user(user, payload.org_id)
+    if payload.life_event_id is not None:
+        talks.get_life_event_for_user(user, payload.life_event_id)
+    data = {
+        "kind": payload.kind.value,
+        "talker": payload.talker_id,
+        "talkee": payload.talkee_id,
+        "held_on": payload.held_on,
+        "place": payload.place,
+        "topic": payload.topic,
+        "content": payload.content,
+        "follow_up": payload.follow_up,
+        "life_event": payload.life_event_id,
+    }
+    form = TalkForm({k: v for k, v in data.items() if v is not None}, user=user, org=org)
+    if not form.is_valid():
+        raise _talk_errors(form)
+    talk = talks.record_talk(talk=form.save(commit=False), by=user, request=request)
+    return Status(201, talk)
+
+
+@talk_router.get(
+    "/life-events", response={200: list[LifeEventOut], **ERRORS}, summary="必谈事由列表"
+)
+@paginate(Pagination)
+def list_life_events(request: HttpRequest, open_only: bool = False) -> QuerySet[LifeEvent]:
+    user = _user_with(request, "talk.manage")
+    answered = Talk.objects.filter(life_event=OuterRef("pk"))
+    rows = (
+        LifeEvent.objects.visible_to(user)
+        .select_related("member")
+        .annotate(is_answered=Exists(answered))
+    )
+    if open_only:
+        rows = rows.filter(is_answered=False)
+    return rows.order_by("-happened_on", "-id")
+
+
+@talk_router.post(
+    "/life-events", response={201: LifeEventOut, **WRITE_ERRORS}, summary="登记必谈事由"
+)
+def create_life_event(request: HttpRequest, payload: LifeEventIn) -> Status[LifeEvent]:
+    user = _user_with(request, "talk.manage")
+    member = get_member_for_user(user, payload.member_id)
+    event = talks.record_life_event(
+        member=member,
+        kind=payload.kind,
+        happened_on=payload.happened_on,
+        note=payload.note,
+        by=user,
+        request=request,
+    )
+    return Status(201, event)

@@ -12,7 +12,16 @@ from django.utils.translation import gettext_lazy as _
 
 from tiejun.accounts.models import User
 from tiejun.lib import chinese
-from tiejun.life.models import ALLOWED_UPLOADS, Attachment, Attendance, LectureCycle, Meeting, Topic
+from tiejun.life.models import (
+    ALLOWED_UPLOADS,
+    Attachment,
+    Attendance,
+    LectureCycle,
+    LifeEvent,
+    Meeting,
+    Talk,
+    Topic,
+)
 from tiejun.life.services import agenda_refusal
 from tiejun.org.models import Member, Org
 
@@ -309,3 +318,115 @@ class AttachmentForm(forms.Form):
             raise forms.ValidationError(_("文件内容与扩展名不符，请上传真实的图片或 PDF。"))
         upload.checked_content_type = content_type
         return upload
+
+
+# ---- 谈心谈话 / 必谈事由 ----
+
+
+def talker_choices(org: Org) -> QuerySet[Member]:
+    """Who may hold a talk for `org`: its own members, and the committees in office of the org
+    and of every org above it (a 机关党委 leader holds 廉政谈话 with a branch secretary)."""
+    from django.db.models import Q
+
+    from tiejun.life.talks import member_holder, own_members
+
+    holder = member_holder(org)
+    orgs = [holder.pk, *holder.ancestors().values_list("pk", flat=True)]
+    seated = Member.objects.filter(
+        seats__committee__org_id__in=orgs, seats__committee__ended_on__isnull=True
+    ).values("pk")
+    return (
+        Member.objects.filter(Q(pk__in=own_members(holder).values("pk")) | Q(pk__in=seated))
+        .filter(status=Member.Status.active)
+        .order_by("name", "id")
+    )
+
+
+class TalkFilterForm(forms.Form):
+    org = forms.ModelChoiceField(
+        label=_("党组织"),
+        queryset=Org.objects.none(),
+        required=False,
+        empty_label=_("全部（含下级）"),
+    )
+    kind = forms.ChoiceField(
+        label=_("谈话类型"), required=False, choices=[("", _("全部")), *Talk.Kind.choices]
+    )
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+    member = forms.CharField(
+        label=_("党员"), required=False, max_length=50, help_text=_("谈话人或谈话对象姓名")
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _field(self, "org").queryset = Org.objects.visible_to(user).order_by("path")
+        self.fields["year"].widget.attrs["class"] = "tj-year-input"
+
+
+class TalkForm(forms.ModelForm):
+    class Meta:
+        model = Talk
+        fields = [
+            "kind",
+            "talker",
+            "talkee",
+            "held_on",
+            "place",
+            "topic",
+            "content",
+            "follow_up",
+            "life_event",
+        ]
+        widgets = {
+            "held_on": DATE_WIDGET,
+            "content": forms.Textarea(attrs={"rows": 4}),
+            "follow_up": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "follow_up": _("需要跟进解决的问题、责任人和时限"),
+            "life_event": _(
+                "答复后该必谈提醒即消除；谈心谈话未选择时自动答复谈话对象最早的未谈事由"
+            ),
+        }
+
+    def __init__(self, *args: Any, user: User, org: Org, **kwargs: Any) -> None:
+        from tiejun.life.talks import own_members
+
+        super().__init__(*args, **kwargs)
+        self.instance.org = org
+        _field(self, "talker").queryset = talker_choices(org)
+        _field(self, "talkee").queryset = own_members(org).order_by("name", "id")
+        events = LifeEvent.objects.visible_to(user).open().filter(org=org)
+        _field(self, "life_event").queryset = events.select_related("member")
+        _field(self, "life_event").label_from_instance = _event_label
+        _field(self, "life_event").empty_label = _("（不答复必谈事由）")
+        for name in ("talker", "talkee"):
+            _field(self, name).empty_label = _("请选择")
+        self.fields["held_on"].initial = timezone.localdate()
+
+
+def _event_label(event: LifeEvent) -> str:
+    return f"{event.member.name}：{event.kind}（{event.happened_on:%Y-%m-%d}）"
+
+
+class LifeEventForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("党员"), queryset=Member.objects.none())
+    kind = forms.ChoiceField(label=_("事由"), choices=[])
+    happened_on = forms.DateField(label=_("发生日期"), widget=DATE_WIDGET)
+    note = forms.CharField(
+        label=_("情况说明"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, org: Org, **kwargs: Any) -> None:
+        from tiejun.life.models import must_talk_triggers
+        from tiejun.life.talks import own_members
+
+        super().__init__(*args, **kwargs)
+        _field(self, "member").queryset = own_members(org).order_by("name", "id")
+        _field(self, "member").empty_label = _("请选择")
+        kinds = must_talk_triggers(timezone.localdate())
+        _field(self, "kind").choices = [("", _("请选择")), *[(k, k) for k in kinds]]
+        self.fields["happened_on"].initial = timezone.localdate()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -488,7 +488,7 @@ class LifeEvent(models.Model):
         return f"{self.member_id} {self.kind} {self.happened_on:%Y-%m-%d}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.happened_on and self.happened_on > timezone.localdate():
             errors["happened_on"] = _("发生日期不能晚于今天。")
         if self.kind and self.kind not in must_talk_triggers(timezone.localdate()):

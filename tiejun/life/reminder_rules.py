@@ -160,3 +160,6 @@ class LifeReviewRule(Rule):
         stage = Stage.due if (item.slot.end - today).days <= days else Stage.due_soon
         title = _("%(year)s年度组织生活会尚未召开，请于%(end)s前召开") % names
         return _due(org, item, stage, title, item.slot.end)
+
+
+from tiejun.life import talk_reminder_rules  # noqa: E402, F401  (registers 必谈提醒)

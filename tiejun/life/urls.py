@@ -2,11 +2,13 @@ from django.urls import path
 
 from tiejun.life import views
 from tiejun.life.compliance_urls import urlpatterns as compliance_urls
+from tiejun.life.talk_urls import urlpatterns as talk_urls
 
 app_name = "life"
 urlpatterns = [
     path("meetings/", views.meeting_list, name="meeting_list"),
     *compliance_urls,
+    *talk_urls,
     path("meetings/ledger.xlsx", views.ledger_export, name="ledger_export"),
     path("meetings/new/", views.meeting_create, name="meeting_create"),
     path("meetings/topics/", views.topic_registrations, name="topic_registrations"),
