@@ -7,8 +7,9 @@ import time
 from collections.abc import Callable
 
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,6 +36,8 @@ class SessionLimitsMiddleware:
 
                 audit.record("session_expired", request=request)
                 logout(request)
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": _("会话已过期，请重新登录。")}, status=401)
                 return redirect(f"{reverse('accounts:login')}?expired=1")
             # Write the timestamp at most once a minute: no session write on every request.
             if now - seen > 60:
@@ -60,10 +63,13 @@ class PasswordPolicyMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not request.path.startswith(("/static/", "/api/"))
+            and not request.path.startswith("/static/")
             and password_change_due(user)
             and request.path not in {reverse(n) for n in self.ALLOWED}
         ):
+            # A session that must change its password gets no data by the API either.
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": _("请先在页面上修改口令。")}, status=403)
             return redirect("accounts:password_change")
         return self.get_response(request)
 

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tiejun.accounts import audit
 from tiejun.accounts.models import ApiToken, User
+from tiejun.accounts.roles import ADMIN_ROLES
 
 
 class Command(BaseCommand):
@@ -23,6 +24,9 @@ class Command(BaseCommand):
             raise CommandError(f"用户 {username} 不存在。")
         if not user.is_active:
             raise CommandError(f"用户 {username} 已停用，不能签发令牌。")
+        if user.role in ADMIN_ROLES:
+            # A token would bypass the administrators' second factor, and they have no API data.
+            raise CommandError("三员账户不签发接口令牌。")
         name = name.strip()
         if not name:
             raise CommandError("请用 --name 写明令牌用途。")
