@@ -188,8 +188,8 @@ def _leaders(org: Org, day: dt.date) -> list[Member]:
 
 def baseline(*, org: Org, year: int, today: dt.date | None = None) -> Baseline:
     """Pairs of (committee member × member) and (committee member × committee member) of the
-    org, each with the number of 谈心谈话 between them in `year`, either way round. Four
-    queries whatever the size of the branch."""
+    org, each with the number of 谈心谈话 between them in `year`, either way round.
+    Three queries whatever the size of the branch."""
     today = today or timezone.localdate()
     day = min(dt.date(year, 12, 31), today)
     per_pair = int(rules.get("talk.heart.per_pair_per_year", day))
