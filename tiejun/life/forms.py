@@ -411,7 +411,11 @@ def _event_label(event: LifeEvent) -> str:
 
 class LifeEventForm(forms.Form):
     member = forms.ModelChoiceField(label=_("党员"), queryset=Member.objects.none())
-    kind = forms.ChoiceField(label=_("事由"), choices=[])
+    kind = forms.ChoiceField(
+        label=_("事由"),
+        choices=[],
+        error_messages={"invalid_choice": _("“%(value)s”不在本地必谈事由清单中。")},
+    )
     happened_on = forms.DateField(label=_("发生日期"), widget=DATE_WIDGET)
     note = forms.CharField(
         label=_("情况说明"),
