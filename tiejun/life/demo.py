@@ -17,9 +17,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from tiejun import rules
-from tiejun.life.models import Attendance, LectureCycle, Meeting, MeetingEvent, Topic
+from tiejun.life.models import (
+    Attendance,
+    LectureCycle,
+    LifeEvent,
+    Meeting,
+    MeetingEvent,
+    Talk,
+    Topic,
+)
 from tiejun.life.services import RosterEntry, committee_on, roster_for
-from tiejun.org.models import Org
+from tiejun.org.models import Member, Org
 
 THEMES = [
     "学习贯彻党的二十届四中全会精神",
@@ -418,3 +426,137 @@ def _build_dispatches(org: Org, *, year: int, last: dt.date, rng: random.Random)
         ]
         turn += per_meeting
     return _write(plan, rng, last)
+
+
+# ---- 谈心谈话 ----
+
+HEART_TOPICS = [
+    "思想工作情况交流",
+    "工作压力与家庭情况",
+    "对支部工作的意见建议",
+    "落实岗位职责情况",
+    "学习贯彻情况与思想认识",
+    "职业发展与业务学习",
+]
+INTEGRITY_TOPICS = ["节日期间廉洁提醒", "执法检查廉洁纪律提醒", "新任岗位廉政谈话"]
+FOLLOW_UPS = ["", "", "协调解决子女入学咨询", "推荐参加业务培训", "下季度再次谈心"]
+
+
+def build_demo_talks(*, year: int, seed: int) -> int:
+    """Create the year's talks of every branch with a committee (most branches cover most of
+    their pairs, some are far behind), a few 廉政谈话, and a handful of 必谈事由: some
+    answered, one 生病住院 overdue and one 受到评优表彰 still due. Returns the talks made."""
+    from tiejun.life.talks import leaders_on, own_members
+
+    rng = random.Random(seed)
+    last = min(dt.date(year, 12, 31), timezone.localdate())
+    if last < dt.date(year, 1, 1):
+        return 0
+    rows: list[Talk] = []
+    branches = Org.objects.filter(
+        kind__in=[Org.Kind.branch, Org.Kind.temporary_branch], dissolved_on__isnull=True
+    ).order_by("path")
+    staffed: list[Staffed] = []
+    for org in branches:
+        leaders = leaders_on(org, last)
+        if leaders:
+            members = list(own_members(org).order_by("name", "id"))
+            staffed.append((org, leaders, members))
+            rows += _branch_talks(org, leaders, members, year=year, last=last, rng=rng)
+    with transaction.atomic():
+        Talk.objects.bulk_create(rows, batch_size=1000)
+        made = len(rows) + _demo_life_events(staffed, last=last, rng=rng)
+    return made
+
+
+def _day(year: int, last: dt.date, rng: random.Random) -> dt.date:
+    start = dt.date(year, 1, 1)
+    return start + dt.timedelta(days=rng.randint(0, (last - start).days))
+
+
+Staffed = tuple[Org, list[Member], list[Member]]
+
+
+def _branch_talks(
+    org: Org,
+    leaders: list[Member],
+    members: list[Member],
+    *,
+    year: int,
+    last: dt.date,
+    rng: random.Random,
+) -> list[Talk]:
+    # Most branches keep up with the yearly baseline; about one in six is far behind.
+    share = rng.uniform(0.15, 0.45) if rng.random() < 0.17 else rng.uniform(0.85, 1.0)
+    share *= min(1.0, ((last - dt.date(year, 1, 1)).days + 1) / 300)
+    seen: set[frozenset[int]] = set()
+    rows = []
+    for leader in leaders:
+        for other in [*leaders, *members]:
+            key = frozenset((leader.pk, other.pk))
+            if other.pk == leader.pk or key in seen:
+                continue
+            seen.add(key)
+            if rng.random() > share:
+                continue
+            # Now and then the member asks for the talk.
+            talker, talkee = (other, leader) if rng.random() < 0.15 else (leader, other)
+            rows.append(
+                Talk(
+                    org=org,
+                    kind=Talk.Kind.heart,
+                    talker=talker,
+                    talkee=talkee,
+                    held_on=_day(year, last, rng),
+                    place=rng.choice(["支部活动室", "处长办公室", "小会议室", ""]),
+                    topic=rng.choice(HEART_TOPICS),
+                    follow_up=rng.choice(FOLLOW_UPS),
+                )
+            )
+    for talkee in rng.sample(members, min(len(members), rng.randint(0, 3))):
+        if talkee.pk != leaders[0].pk:
+            rows.append(
+                Talk(
+                    org=org,
+                    kind=Talk.Kind.integrity,
+                    talker=leaders[0],
+                    talkee=talkee,
+                    held_on=_day(year, last, rng),
+                    topic=rng.choice(INTEGRITY_TOPICS),
+                )
+            )
+    return rows
+
+
+def _demo_life_events(staffed: list[Staffed], *, last: dt.date, rng: random.Random) -> int:
+    """A handful of 必谈事由 spread over the first branches; returns the answering talks made."""
+    within = int(rules.get("talk.must_talk.within_days", last))
+    plan = [
+        ("婚丧嫁娶", 60, True),
+        ("家庭重大变故", 35, True),
+        ("受到批评处分", 20, True),
+        ("生病住院", within + 12, False),  # overdue: the inbox shows it red
+        ("受到评优表彰", 2, False),  # due: amber, still within the days
+    ]
+    made = 0
+    for index, (kind, days_ago, answered) in enumerate(plan):
+        if not staffed:
+            break
+        org, leaders, members = staffed[index % len(staffed)]
+        others = [m for m in members if m.pk not in {x.pk for x in leaders}] or members
+        member = rng.choice(others)
+        happened = last - dt.timedelta(days=days_ago)
+        event = LifeEvent.objects.create(member=member, org=org, kind=kind, happened_on=happened)
+        if answered and member.pk != leaders[0].pk:
+            Talk.objects.create(
+                org=org,
+                kind=Talk.Kind.heart,
+                talker=leaders[0],
+                talkee=member,
+                held_on=happened + dt.timedelta(days=rng.randint(1, within)),
+                topic=f"{kind}谈心谈话",
+                follow_up="支部持续关注，必要时协调帮助",
+                life_event=event,
+            )
+            made += 1
+    return made

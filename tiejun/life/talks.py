@@ -173,7 +173,7 @@ class Baseline:
         return [(m, grouped[m.pk]) for m in self.leaders]
 
 
-def _leaders(org: Org, day: dt.date) -> list[Member]:
+def leaders_on(org: Org, day: dt.date) -> list[Member]:
     """The committee in office on `day` (the year's last day, or today in the current year)."""
     seats = (
         CommitteeSeat.objects.filter(committee__org=org, committee__elected_on__lte=day)
@@ -193,7 +193,7 @@ def baseline(*, org: Org, year: int, today: dt.date | None = None) -> Baseline:
     today = today or timezone.localdate()
     day = min(dt.date(year, 12, 31), today)
     per_pair = int(rules.get("talk.heart.per_pair_per_year", day))
-    leaders = _leaders(org, day)
+    leaders = leaders_on(org, day)
     members = list(own_members(org).order_by("name", "id"))
     result = Baseline(org=org, year=year, per_pair=per_pair, leaders=leaders, members=members)
     if not leaders:
