@@ -17,7 +17,7 @@ MENU = [
     ("三会一课合规", "life:compliance", "meeting.view"),
     ("谈心谈话", "life:talk_list", "talk.view"),
     ("党员导入", "org:import", "member.import"),
-    ("规则表", "rules:list", "rules.manage"),
+    ("规则表", "rules:list", "rules.view"),
     ("账户管理", "accounts:user_list", "accounts.manage"),
     ("安全管理", "accounts:security", "security.manage"),
     ("审计日志", "accounts:audit_list", "audit.view"),

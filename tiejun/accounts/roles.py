@@ -37,6 +37,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "talk.view": frozenset({Role.office, Role.secretary, Role.committee_member, Role.member}),
     "talk.manage": frozenset({Role.office, Role.secretary, Role.committee_member}),
     "accounts.manage": frozenset({Role.system_admin}),
+    "rules.view": frozenset({Role.system_admin, Role.security_admin}),
+    # Business rules are the system administrator's, security.* rows the security one's.
     "rules.manage": frozenset({Role.system_admin}),
     "security.manage": frozenset({Role.security_admin}),
     "audit.view": frozenset({Role.audit_admin}),

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from tiejun.accounts import audit
@@ -214,12 +215,8 @@ def member_export(request: HttpRequest) -> HttpResponse:
     return export_response(rows.select_related("org"), reveal=reveal)
 
 
-@require("member.view")
-def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def _member_page(request: HttpRequest, member: Member, revealed_id: str = "") -> HttpResponse:
     user = _user(request)
-    member = get_member_for_user(user, pk)
-    # Opening a record shows personal data (SECURITY.md item 11); lists show it masked only.
-    audit.record("member.view", request=request, obj=member)
     context = {
         "member": member,
         "timeline": timeline_for(member),
@@ -228,13 +225,24 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": user.can("member.manage"),
         "can_manage_orgs": user.can("org.manage"),
         "can_reveal": user.may_reveal_personal_data,
+        "revealed_id": revealed_id,
         "tab": request.GET.get("tab", "info"),
     }
     return render(request, "org/member_detail.html", context)
 
 
 @require("member.view")
+@never_cache
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_member_for_user(_user(request), pk)
+    # Opening a record shows personal data (SECURITY.md item 11); lists show it masked only.
+    audit.record("member.view", request=request, obj=member)
+    return _member_page(request, member)
+
+
+@require("member.view")
 @require_POST
+@never_cache  # the full number must not stay in a browser or proxy cache
 def member_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     member = get_member_for_user(user, pk)
@@ -242,7 +250,9 @@ def member_reveal(request: HttpRequest, pk: int) -> HttpResponse:
         audit.record("member.reveal", request=request, obj=member, result="denied")
         raise PermissionDenied
     audit.record("member.reveal", request=request, obj=member, detail={"fields": ["id_number", "phone"]})
-    return render(request, "org/partials/revealed.html", {"member": member, "id_number": member.id_number()})
+    if request.headers.get("HX-Request"):
+        return render(request, "org/partials/revealed.html", {"member": member, "id_number": member.id_number()})
+    return _member_page(request, member, revealed_id=member.id_number())
 
 
 @require("member.manage")

@@ -11,7 +11,7 @@ from typing import Any
 
 from tiejun.rules.registry import Rule, UnknownRule, default, defaults
 
-__all__ = ["Rule", "UnknownRule", "all_rules", "get", "invalidate"]
+__all__ = ["Rule", "UnknownRule", "all_rules", "defaults", "get", "invalidate"]
 
 _CACHE_KEY = "rules:overrides:v1"
 # Overrides change a few times a year; other processes see a change within this many seconds.

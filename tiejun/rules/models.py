@@ -31,8 +31,13 @@ class RuleOverride(models.Model):
     def clean(self) -> None:
         if self.key not in defaults():
             raise ValidationError({"key": _("规则表中没有这一项。")})
-        default = defaults()[self.key].value
+        rule = defaults()[self.key]
+        default = rule.value
         if type(default) is not type(self.value) and not (
             isinstance(default, int | float) and isinstance(self.value, int | float)
         ):
             raise ValidationError({"value": _("取值类型须与国家默认值一致。")})
+        if rule.floor is not None and self.value < rule.floor:
+            raise ValidationError({"value": _("取值不得低于 %(n)s（%(s)s）。") % {"n": rule.floor, "s": rule.source}})
+        if rule.ceiling is not None and self.value > rule.ceiling:
+            raise ValidationError({"value": _("取值不得高于 %(n)s（%(s)s）。") % {"n": rule.ceiling, "s": rule.source}})

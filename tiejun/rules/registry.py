@@ -17,6 +17,13 @@ class Rule:
     value: Any
     label: str
     source: str
+    floor: float | None = None
+    ceiling: float | None = None
+
+    @property
+    def is_security(self) -> bool:
+        """Security rows belong to the security administrator, the rest to the system one."""
+        return self.key.startswith("security.")
 
 
 class UnknownRule(KeyError):
@@ -32,7 +39,10 @@ def defaults() -> dict[str, Rule]:
         missing = {"value", "label", "source"} - row.keys()
         if missing:
             raise ValueError(f"rule {key} lacks {sorted(missing)}")
-        rules[key] = Rule(key=key, value=row["value"], label=row["label"], source=row["source"])
+        rules[key] = Rule(
+            key=key, value=row["value"], label=row["label"], source=row["source"],
+            floor=row.get("floor"), ceiling=row.get("ceiling"),
+        )
     return rules
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from tiejun import rules
 from tiejun.accounts import audit
 from tiejun.accounts.decorators import require
+from tiejun.accounts.models import User
 from tiejun.rules.models import RuleOverride
 
 
@@ -24,6 +25,18 @@ class OverrideForm(forms.ModelForm):
         fields = ["key", "value", "source", "effective_from"]
         widgets = {"effective_from": forms.DateInput(attrs={"type": "date"})}
 
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.user = user
+
+    def clean_key(self) -> str:
+        key = self.cleaned_data["key"]
+        rule = rules.defaults().get(key)
+        if rule is not None and not may_override(self.user, rule):
+            owner = _("安全管理员") if rule.is_security else _("系统管理员")
+            raise forms.ValidationError(_("这一条由%(owner)s维护。") % {"owner": owner})
+        return key
+
     def clean_value(self) -> object:
         try:
             return json.loads(self.cleaned_data["value"])
@@ -31,9 +44,13 @@ class OverrideForm(forms.ModelForm):
             raise forms.ValidationError(_("取值须为 JSON，如 2、\"1/2\"、[6, 3, 1]。")) from None
 
 
-@require("rules.manage")
+def may_override(user: User, rule: rules.Rule) -> bool:
+    return user.can("security.manage") if rule.is_security else user.can("rules.manage")
+
+
+@require("rules.view")
 def rule_list(request: HttpRequest) -> HttpResponse:
-    form = OverrideForm(request.POST or None)
+    form = OverrideForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         override = form.save(commit=False)
         override.created_by = request.user

@@ -160,3 +160,13 @@ def test_an_office_cannot_create_a_root_it_would_not_see(client, people):
     response = client.post("/org/new/", {"code": "R2", "name": "另一个党委", "kind": "committee", "sort_order": 0})
     assert response.status_code == 200
     assert not Org.objects.filter(code="R2").exists()
+
+
+def test_the_revealed_number_is_never_cached_and_works_without_htmx(client, people):
+    client.force_login(people.office)
+    response = client.post(f"/members/{people.zhang.pk}/reveal/")
+    assert "no-store" in response["Cache-Control"]
+    body = response.content.decode()
+    assert people.zhang.id_number() in body and "<html" in body  # a whole page, not a fragment
+    htmx = client.post(f"/members/{people.zhang.pk}/reveal/", headers={"HX-Request": "true"})
+    assert "<html" not in htmx.content.decode() and "已记录查看" in htmx.content.decode()

@@ -57,7 +57,36 @@ def test_a_wrong_type_is_refused_in_chinese(client, people):
     assert not RuleOverride.objects.exists()
 
 
-@pytest.mark.parametrize("who", ["office", "secretary_a", "member_a", "secadmin", "auditor"])
-def test_only_the_system_admin_manages_rules(client, people, who):
+@pytest.mark.parametrize("who", ["office", "secretary_a", "member_a", "auditor"])
+def test_party_roles_and_the_auditor_do_not_manage_rules(client, people, who):
     client.force_login(getattr(people, who))
     assert client.get("/rules/").status_code == 403
+
+
+def _override(client, key, value):
+    return client.post("/rules/", {"key": key, "value": value, "source": "本省规定",
+                                   "effective_from": "2026-01-01"})
+
+
+def test_security_rows_are_the_security_admins_not_the_system_admins(client, people):
+    client.force_login(people.sysadmin)
+    assert "由安全管理员维护" in _override(client, "security.session.idle_minutes", "20").content.decode()
+    client.force_login(people.secadmin)
+    assert "由系统管理员维护" in _override(client, "org.branch.max_members", "45").content.decode()
+    assert _override(client, "security.session.idle_minutes", "20").status_code == 302
+    assert rules.get("security.session.idle_minutes") == 20
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("security.password.min_length", "6", "不得低于 8"),
+        ("security.login.max_failures", "10", "不得高于 5"),
+        ("security.session.idle_minutes", "60", "不得高于 30"),
+        ("security.audit.retention_months", "3", "不得低于 6"),
+    ],
+)
+def test_an_override_cannot_weaken_what_the_regulation_sets(client, people, key, value, message):
+    client.force_login(people.secadmin)
+    assert message in _override(client, key, value).content.decode()
+    assert not RuleOverride.objects.exists()
