@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tiejun.accounts.roles import ADMIN_ROLES, ORG_ROLES, Role, allows
+from tiejun.bulk_sql import insert_rows
 
 
 class User(AbstractUser):
@@ -237,6 +238,9 @@ def append_audit_many(rows: list[dict[str, Any]]) -> list[AuditEntry]:
             entry = AuditEntry(seq=seq, at=at, algorithm=algorithm, prev_digest=digest, **fields)
             entry.digest = digest = entry.compute_digest()
             entries.append(entry)
-        AuditEntry.objects.bulk_create(entries, batch_size=1000)
+        if len(entries) == 1:
+            entries[0].save()  # one entry keeps its primary key for the caller
+        else:
+            insert_rows(entries)  # a batch (an import) goes as one executemany
         AuditHead.objects.filter(pk=1).update(seq=seq, digest=digest)
     return entries

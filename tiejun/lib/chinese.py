@@ -52,4 +52,6 @@ def pinyin_full(text: str) -> str:
 def search_key(name: str) -> str:
     """One lower-case string that a name search can match by substring: 张海冰 zhb zhanghaibing."""
     simple = fold_name(name)
-    return f"{simple} {pinyin_initials(simple)} {pinyin_full(simple)}".lower()
+    syllables = [syllable for syllable in lazy_pinyin(simple, style=Style.NORMAL) if syllable]
+    initials = "".join(syllable[0] for syllable in syllables)
+    return f"{simple} {initials} {''.join(syllables)}".lower()

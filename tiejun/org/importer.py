@@ -13,7 +13,7 @@ importing the same file twice therefore changes nothing the second time.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
@@ -21,12 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connections, models, router, transaction
+from django.db import connections, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from tiejun.accounts import audit
 from tiejun.accounts.models import User
+from tiejun.bulk_sql import insert_rows
 from tiejun.lib import chinese, crypto, idcard
 from tiejun.lib.dates import DateError, parse_date
 from tiejun.lib.ethnicity import normalize_ethnicity
@@ -613,30 +614,6 @@ def _save(plan: ImportPlan, *, user: User | None, today: dt.date, reason: str) -
         _write_updates([e.member for e in entries])
         services.open_changes(entries, effective_on=today, by=user, reason=reason,
                               insert=insert_rows)  # fmt: skip
-
-
-# bulk_create compiles every value through the ORM's expression machinery (about 60 µs a row
-# on SQLite); an import writes thousands of plain rows, so these two send parameterised SQL
-# with one executemany per batch, each value through its own field's conversion.
-
-
-def insert_rows(objects: Sequence[models.Model]) -> None:
-    """INSERT plain model objects (no pk returned) with one executemany."""
-    if not objects:
-        return
-    model = type(objects[0])
-    connection = connections[router.db_for_write(model)]
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
-    rows = [
-        [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
-        for obj in objects
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
 
 
 def _insert_members(members: list[Member]) -> None:
