@@ -417,12 +417,7 @@ class LifeEventForm(forms.Form):
         error_messages={"invalid_choice": _("“%(value)s”不在本地必谈事由清单中。")},
     )
     happened_on = forms.DateField(label=_("发生日期"), widget=DATE_WIDGET)
-    note = forms.CharField(
-        label=_("情况说明"),
-        max_length=300,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    note = forms.CharField(label=_("情况说明"), max_length=300, required=False)
 
     def __init__(self, *args: Any, org: Org, **kwargs: Any) -> None:
         from tiejun.life.models import must_talk_triggers

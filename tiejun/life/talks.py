@@ -167,10 +167,27 @@ class Baseline:
         return [pair for pair in self.pairs if pair.talks < self.per_pair]
 
     def missing_by_leader(self) -> list[tuple[Member, list[Pair]]]:
-        grouped: dict[int, list[Pair]] = {m.pk: [] for m in self.leaders}
-        for pair in self.missing:
-            grouped[pair.leader.pk].append(pair)
-        return [(m, grouped[m.pk]) for m in self.leaders]
+        return [(row.leader, row.missing) for row in self.by_leader()]
+
+    def by_leader(self) -> list[LeaderRow]:
+        """Each committee member's pairs (those counted under him): done, due, who is left."""
+        rows = {m.pk: LeaderRow(leader=m) for m in self.leaders}
+        for pair in self.pairs:
+            row = rows[pair.leader.pk]
+            row.total += 1
+            if pair.talks >= self.per_pair:
+                row.covered += 1
+            else:
+                row.missing.append(pair)
+        return list(rows.values())
+
+
+@dataclass
+class LeaderRow:
+    leader: Member
+    covered: int = 0
+    total: int = 0
+    missing: list[Pair] = field(default_factory=list)
 
 
 def leaders_on(org: Org, day: dt.date) -> list[Member]:
