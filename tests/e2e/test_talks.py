@@ -68,3 +68,25 @@ def test_the_secretary_records_an_event_and_the_talk_that_answers_it(page, peopl
     shot(page, "talks-baseline")
     page.goto("/talks/")
     shot(page, "talks-list")
+
+
+def test_a_member_sees_his_own_talks_on_a_phone(phone, people):
+    from tiejun.life.models import Talk
+
+    wang = make_member(people.branch_a, "王书记")
+    other = make_member(people.branch_a, "赵敏")
+    today = timezone.localdate()
+    Talk.objects.create(
+        org=people.branch_a, talker=wang, talkee=people.zhang, held_on=today, topic="年度谈心"
+    )
+    Talk.objects.create(
+        org=people.branch_a, talker=wang, talkee=other, held_on=today, topic="别人的谈话"
+    )
+    login(phone, "member", PASSWORD)
+    phone.locator("#inbox").wait_for()
+    phone.goto("/talks/")
+    table = phone.locator("#talk-table")
+    assert "年度谈心" in table.inner_text() and "别人的谈话" not in table.inner_text()
+    assert phone.locator("text=记录谈话").count() == 0
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "talks-list-phone-member")
