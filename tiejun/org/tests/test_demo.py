@@ -178,7 +178,7 @@ def test_it_does_nothing_the_second_time_with_if_empty(db):
     counts = (Org.objects.count(), Member.objects.count(), User.objects.count())
     output = demo("--if-empty")
     assert (Org.objects.count(), Member.objects.count(), User.objects.count()) == counts
-    assert "admin, security, auditor, office, secretary, member" in output
+    assert "admin、security、auditor、office、secretary、member" in output
     assert "--reset-passwords" in output
     with pytest.raises(CommandError):
         demo()
@@ -206,3 +206,13 @@ def test_it_builds_bureau_trees_for_a_larger_member_count(db):
     local = Org.objects.filter(name__endswith="生态环境局委员会", kind=Org.Kind.committee).first()
     assert local is not None and Member.objects.in_subtree(local).count() > 100
     assert AuditEntry.objects.filter(action="demo.build", detail__members=2000).exists()
+
+
+def test_the_department_demo_has_a_year_of_meetings_talks_and_open_reminders(db):
+    from tiejun.life.models import Meeting, Talk
+    from tiejun.reminders.models import Reminder
+
+    demo()
+    assert Meeting.objects.count() > 500
+    assert Talk.objects.count() > 100
+    assert Reminder.objects.filter(resolved_at__isnull=True).exists()

@@ -13,6 +13,7 @@ history then go through `services.update_member`, the same path an edit takes.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import random
 import secrets
@@ -856,32 +857,46 @@ class Command(BaseCommand):
             summary = build_demo(
                 members=options["members"], seed=options["seed"], log=self.stdout.write
             )
+            if not options["members"]:
+                self._build_organizational_life(options["seed"])
         self.stdout.write(
-            f"Built the demo in {time.monotonic() - started:.1f} s: {summary.orgs:,} "
-            f"organizations, {summary.members:,} members (seed {options['seed']})."
+            f"演示数据已建成，用时 {time.monotonic() - started:.1f} 秒："
+            f"{summary.orgs:,} 个党组织，{summary.members:,} 名党员（随机种子 {options['seed']}）。"
         )
         self._show_passwords(summary.passwords)
 
+    def _build_organizational_life(self, seed: int) -> None:
+        """A year of meetings and talks, then one reminder run so the inboxes are not empty.
+        Only for the department itself: benchmark trees measure the ledger, not meetings."""
+        from django.core.management import call_command
+
+        from tiejun.life.demo import build_demo_meetings, build_demo_talks
+
+        year = dt.date.today().year
+        meetings = build_demo_meetings(year=year, seed=seed)
+        talks = build_demo_talks(year=year, seed=seed)
+        self.stdout.write(f"{year} 年会议 {meetings:,} 次，谈心谈话 {talks:,} 次。")
+        call_command("reminders", stdout=io.StringIO())
+
     def _show_existing(self, orgs: int) -> None:
         names = list(User.objects.filter(username__in=USERNAMES).values_list("username", flat=True))
-        self.stdout.write(f"The database already has {orgs:,} organizations; nothing was built.")
+        self.stdout.write(f"数据库中已有 {orgs:,} 个党组织，未重复生成演示数据。")
         if names:
-            self.stdout.write(f"Demo accounts: {', '.join(sorted(names, key=USERNAMES.index))}.")
+            self.stdout.write(f"演示账户：{'、'.join(sorted(names, key=USERNAMES.index))}。")
         self.stdout.write(
-            "Forgot the passwords? `python manage.py demo --reset-passwords` "
-            "(or `make demo-passwords`) sets and prints new ones."
+            "忘记口令？运行 `python manage.py demo --reset-passwords`（或 `make demo-passwords`）"
+            "重新设置并显示。"
         )
 
     def _show_passwords(self, passwords: dict[str, str]) -> None:
         from_env = bool(os.environ.get(PASSWORD_ENV))
         url = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/"
-        self.stdout.write(f"\nSign in at {url} as:")
+        self.stdout.write(f"\n请访问 {url} ，用以下账户登录：")
         for username, password in passwords.items():
             role = dict(Role.choices)[ACCOUNTS[username][0]]
-            shown = f"(the value of {PASSWORD_ENV})" if from_env else password
+            shown = f"（环境变量 {PASSWORD_ENV} 的值）" if from_env else password
             self.stdout.write(f"  {username:<10} {shown}   ({role})")
         if not from_env:
             self.stdout.write(
-                "These passwords are shown only now; "
-                "`python manage.py demo --reset-passwords` sets new ones."
+                "以上口令只显示这一次；`python manage.py demo --reset-passwords` 可重新设置。"
             )
