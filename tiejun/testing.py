@@ -27,25 +27,44 @@ def make_id_number(birth: dt.date, serial: int, female: bool = False, area: str 
     return first17 + check_digit(first17)
 
 
-def make_org(name: str, kind: str, parent: Org | None = None, code: str | None = None,
-             **fields: Any) -> Org:
+def make_org(
+    name: str, kind: str, parent: Org | None = None, code: str | None = None, **fields: Any
+) -> Org:
     org = Org(name=name, kind=kind, parent=parent, code=code or f"T{next(_serial):06d}", **fields)
     return services.create_org(org=org, by=None)
 
 
-def make_member(org: Org, name: str = "张海冰", *, birth: dt.date = dt.date(1985, 3, 14),
-                female: bool = False, category: str = Member.Category.full,
-                joined_on: dt.date = dt.date(2010, 7, 1), effective_on: dt.date | None = None,
-                **fields: Any) -> Member:
+def make_member(
+    org: Org,
+    name: str = "张海冰",
+    *,
+    birth: dt.date = dt.date(1985, 3, 14),
+    female: bool = False,
+    category: str = Member.Category.full,
+    joined_on: dt.date = dt.date(2010, 7, 1),
+    effective_on: dt.date | None = None,
+    **fields: Any,
+) -> Member:
     serial = next(_serial)
     data = services.MemberData(
-        name=name, gender="female" if female else "male", ethnicity=fields.pop("ethnicity", "汉族"),
-        birth_date=birth, id_number=fields.pop("id_number", make_id_number(birth, serial, female)),
-        education=fields.pop("education", "大学本科"), joined_on=joined_on,
-        full_on=fields.pop("full_on", None if category == Member.Category.probationary
-                           else joined_on.replace(year=joined_on.year + 1)),
-        category=category, org=org, post=fields.pop("post", "科员"),
-        phone=fields.pop("phone", f"138{serial:08d}"), status=fields.pop("status", Member.Status.active),
+        name=name,
+        gender="female" if female else "male",
+        ethnicity=fields.pop("ethnicity", "汉族"),
+        birth_date=birth,
+        id_number=fields.pop("id_number", make_id_number(birth, serial, female)),
+        education=fields.pop("education", "大学本科"),
+        joined_on=joined_on,
+        full_on=fields.pop(
+            "full_on",
+            None
+            if category == Member.Category.probationary
+            else joined_on.replace(year=joined_on.year + 1),
+        ),
+        category=category,
+        org=org,
+        post=fields.pop("post", "科员"),
+        phone=fields.pop("phone", f"138{serial:08d}"),
+        status=fields.pop("status", Member.Status.active),
     )
     return services.create_member(data=data, by=None, effective_on=effective_on or joined_on)
 
@@ -56,10 +75,18 @@ def _password_hash() -> str:
     return make_password(PASSWORD)
 
 
-def make_user(username: str, role: str, org: Org | None = None, member: Member | None = None,
-              **fields: Any) -> User:
-    return User.objects.create(username=username, password=_password_hash(), role=role, org=org,
-                               member=member, must_change_password=False, **fields)
+def make_user(
+    username: str, role: str, org: Org | None = None, member: Member | None = None, **fields: Any
+) -> User:
+    return User.objects.create(
+        username=username,
+        password=_password_hash(),
+        role=role,
+        org=org,
+        member=member,
+        must_change_password=False,
+        **fields,
+    )
 
 
 @dataclass
@@ -90,7 +117,10 @@ def build_people() -> People:
     zhang = make_member(branch_a, "张海冰")
     li = make_member(branch_b, "李文", female=True, birth=dt.date(1990, 6, 2))
     return People(
-        root=root, branch_a=branch_a, branch_b=branch_b, group_a=group_a,
+        root=root,
+        branch_a=branch_a,
+        branch_b=branch_b,
+        group_a=group_a,
         office=make_user("office", Role.office, root, may_reveal_personal_data=True),
         secretary_a=make_user("secretary", Role.secretary, branch_a),
         member_a=make_user("member", Role.member, member=zhang),
@@ -98,5 +128,6 @@ def build_people() -> People:
         sysadmin=make_user("admin", Role.system_admin),
         secadmin=make_user("security", Role.security_admin),
         auditor=make_user("auditor", Role.audit_admin),
-        zhang=zhang, li=li,
+        zhang=zhang,
+        li=li,
     )

@@ -10,8 +10,13 @@ import pytest
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--lang=zh-CN",  # date pickers in 年/月/日 as on a Chinese desktop
 ]
 
@@ -42,8 +47,12 @@ def chromium():
 
 @pytest.fixture
 def page(chromium, live_server):
-    context = chromium.new_context(locale="zh-CN", viewport={"width": 1366, "height": 800},
-                                   base_url=live_server.url, accept_downloads=True)
+    context = chromium.new_context(
+        locale="zh-CN",
+        viewport={"width": 1366, "height": 800},
+        base_url=live_server.url,
+        accept_downloads=True,
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -52,8 +61,13 @@ def page(chromium, live_server):
 
 @pytest.fixture
 def phone(chromium, live_server):
-    context = chromium.new_context(locale="zh-CN", viewport={"width": 390, "height": 844},
-                                   base_url=live_server.url, is_mobile=True, has_touch=True)
+    context = chromium.new_context(
+        locale="zh-CN",
+        viewport={"width": 390, "height": 844},
+        base_url=live_server.url,
+        is_mobile=True,
+        has_touch=True,
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

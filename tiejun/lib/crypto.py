@@ -59,7 +59,9 @@ def parse_keyring(text: str) -> Keyring:
     keys = {k: base64.b64decode(v) for k, v in raw["keys"].items()}
     if raw["current"] not in keys:
         raise ImproperlyConfigured("data key file: the current key is not among the keys")
-    return Keyring(raw.get("algorithm", "aes-gcm"), raw["current"], keys, base64.b64decode(raw["lookup"]))
+    return Keyring(
+        raw.get("algorithm", "aes-gcm"), raw["current"], keys, base64.b64decode(raw["lookup"])
+    )
 
 
 def key_file() -> Path:
@@ -118,7 +120,9 @@ def decrypt(token: str, ring: Keyring | None = None) -> str:
         raise DecryptionError(f"no key {key_id!r}")
     raw = base64.b64decode(body)
     try:
-        return _open(ring.algorithm, ring.keys[key_id], raw[:_NONCE_BYTES], raw[_NONCE_BYTES:]).decode()
+        return _open(
+            ring.algorithm, ring.keys[key_id], raw[:_NONCE_BYTES], raw[_NONCE_BYTES:]
+        ).decode()
     except Exception as exc:  # InvalidTag and friends: the text was changed or the key is wrong
         raise DecryptionError(str(exc)) from exc
 

@@ -10,12 +10,17 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
 # Province-level area codes (GB/T 2260 first two digits, plus HK/MO/TW residence permits).
 PROVINCE_CODES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
-    "61 62 63 64 65 71 81 82 83".split()
+    {
+        "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34",
+        "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52",
+        "53", "54", "61", "62", "63", "64", "65", "71", "81", "82", "83",
+    }
+)  # fmt: skip
+
+
+_FLOAT_DAMAGE = (
+    "身份证号被 Excel 存成了数字（科学计数法），末几位已丢失，请将该列设为文本后重新填写"
 )
-
-
-_FLOAT_DAMAGE = "身份证号被 Excel 存成了数字（科学计数法），末几位已丢失，请将该列设为文本后重新填写"
 
 
 @dataclass
@@ -77,8 +82,11 @@ def validate(raw: object, today: dt.date | None = None) -> IdCheck:
         number = result.number = upgrade_15(number)
         result.warnings.append("15位旧身份证号已按国家标准升为18位，请核对")
     # isdigit() alone accepts other scripts' digits (e.g. Kharoshthi), which int() refuses.
-    if len(number) != 18 or not number.isascii() or not number[:17].isdigit() or not (
-        number[17].isdigit() or number[17] == "X"
+    if (
+        len(number) != 18
+        or not number.isascii()
+        or not number[:17].isdigit()
+        or not (number[17].isdigit() or number[17] == "X")
     ):
         result.errors.append("身份证号应为18位：17位数字加1位数字或X")
         return result

@@ -30,5 +30,8 @@ def scope_root(user: User) -> Org | None:
 
 
 MEMBER_HOLDING_KINDS = (
-    Org.Kind.branch, Org.Kind.temporary_branch, Org.Kind.general_branch, Org.Kind.committee,
+    Org.Kind.branch,
+    Org.Kind.temporary_branch,
+    Org.Kind.general_branch,
+    Org.Kind.committee,
 )

@@ -103,7 +103,11 @@ class Org(models.Model):
     name_folded = models.CharField(max_length=100, db_index=True, editable=False)
     kind = models.CharField(_("组织类别"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("上级党组织"),
     )
     unit = models.ForeignKey(
@@ -116,7 +120,9 @@ class Org(models.Model):
     ends_on = models.DateField(_("撤销日期（临时党支部）"), null=True, blank=True)
     dissolved_on = models.DateField(_("撤销日期"), null=True, blank=True)
     theme_day = models.PositiveSmallIntegerField(
-        _("主题党日固定日期（每月几日）"), null=True, blank=True,
+        _("主题党日固定日期（每月几日）"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(28)],
         help_text=_("每月固定开展主题党日的日期，1–28；未填写则当月任一天均可"),
     )
@@ -131,7 +137,9 @@ class Org(models.Model):
         indexes = [models.Index(fields=["parent", "sort_order", "code"], name="org_children")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
                 name="org_ends_after_start",
                 violation_error_message=_("撤销日期不能早于成立日期。"),
             )
@@ -145,8 +153,10 @@ class Org(models.Model):
         if parent_kind not in self.ALLOWED_PARENTS.get(self.kind, set()):
             parent_label = self.parent.get_kind_display() if self.parent else _("（无上级）")
             raise ValidationError(
-                {"parent": _("%(kind)s不能设在%(parent)s之下。")
-                 % {"kind": self.get_kind_display(), "parent": parent_label}}
+                {
+                    "parent": _("%(kind)s不能设在%(parent)s之下。")
+                    % {"kind": self.get_kind_display(), "parent": parent_label}
+                }
             )
         if self.kind == self.Kind.temporary_branch and not self.starts_on:
             raise ValidationError({"starts_on": _("临时党支部须填写成立日期。")})
@@ -184,7 +194,9 @@ class Committee(models.Model):
         ordering = ["org", "-elected_on"]
         constraints = [
             models.UniqueConstraint(
-                fields=["org"], condition=Q(ended_on__isnull=True), name="one_current_committee",
+                fields=["org"],
+                condition=Q(ended_on__isnull=True),
+                name="one_current_committee",
                 violation_error_message=_("该组织已有一届未换届的委员会。"),
             )
         ]
@@ -224,11 +236,14 @@ class CommitteeSeat(models.Model):
         ordering = ["sort_order", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["committee", "member"], name="one_seat_per_member",
+                fields=["committee", "member"],
+                name="one_seat_per_member",
                 violation_error_message=_("该党员已在本届委员会任职。"),
             ),
             models.UniqueConstraint(
-                fields=["committee"], condition=Q(position="secretary"), name="one_secretary",
+                fields=["committee"],
+                condition=Q(position="secretary"),
+                name="one_secretary",
                 violation_error_message=_("一届委员会只有一名书记。"),
             ),
         ]
@@ -295,12 +310,16 @@ class Member(models.Model):
     joined_on = models.DateField(_("入党日期"))
     full_on = models.DateField(_("转正日期"), null=True, blank=True)
     category = models.CharField(_("人员类别"), max_length=20, choices=Category.choices)
-    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="members", verbose_name=_("所在党组织"))
+    org = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="members", verbose_name=_("所在党组织")
+    )
     # Copy of org.path: subtree filters and counts read one table and one index.
     org_path = models.CharField(max_length=PATH_MAX, editable=False)
     post = models.CharField(_("职务"), max_length=100, blank=True)
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
-    status = models.CharField(_("党籍状态"), max_length=20, choices=Status.choices, default=Status.active)
+    status = models.CharField(
+        _("党籍状态"), max_length=20, choices=Status.choices, default=Status.active
+    )
     search_text = models.CharField(max_length=300, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -334,8 +353,19 @@ class Member(models.Model):
 
     # Fields a change event records (the ID number is recorded masked, never in plain text).
     TRACKED_FIELDS = (
-        "name", "gender", "ethnicity", "birth_date", "id_masked", "education", "joined_on",
-        "full_on", "category", "org_id", "post", "phone", "status",
+        "name",
+        "gender",
+        "ethnicity",
+        "birth_date",
+        "id_masked",
+        "education",
+        "joined_on",
+        "full_on",
+        "category",
+        "org_id",
+        "post",
+        "phone",
+        "status",
     )
 
     def id_number(self) -> str:
@@ -392,7 +422,9 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 class MemberChangeQuerySet(models.QuerySet["MemberChange"]):
     def as_of(self, day: dt.date) -> MemberChangeQuerySet:
         """The one row per member that was in force on `day`."""
-        return self.filter(effective_on__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        return self.filter(effective_on__lte=day).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=day)
+        )
 
     def visible_to(self, user: User) -> MemberChangeQuerySet:
         scope = user.scope_path()
@@ -471,7 +503,9 @@ class DualLife(models.Model):
         verbose_name_plural = _("双重组织生活")
         constraints = [
             models.UniqueConstraint(
-                fields=["member", "org"], condition=Q(until__isnull=True), name="one_open_dual_life",
+                fields=["member", "org"],
+                condition=Q(until__isnull=True),
+                name="one_open_dual_life",
                 violation_error_message=_("该党员已在此组织过双重组织生活。"),
             )
         ]

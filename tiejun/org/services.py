@@ -49,8 +49,19 @@ class MemberData:
 # Columns an editor never types: they are derived from the ID number, the name and the org.
 DERIVED_FIELDS = ["id_cipher", "id_digest", "id_masked", "search_text", "org_path"]
 # Fields a whole-record write (an edit or an import) may change.
-EDITABLE_FIELDS = ["name", "gender", "ethnicity", "birth_date", "education", "joined_on",
-                   "full_on", "category", "post", "phone", "status"]
+EDITABLE_FIELDS = [
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "education",
+    "joined_on",
+    "full_on",
+    "category",
+    "post",
+    "phone",
+    "status",
+]
 
 
 # What a bulk writer still runs the field checks on: text typed freely into a cell.
@@ -114,8 +125,10 @@ def check_effective_on(last_effective_on: dt.date | None, effective_on: dt.date)
     """A new interval may not start before the member's open one: the chain stays ordered."""
     if last_effective_on is not None and effective_on < last_effective_on:
         raise ValidationError(
-            {"effective_on": _("生效日期不能早于该党员上一次变更的生效日期（%(d)s）。")
-             % {"d": last_effective_on.isoformat()}}
+            {
+                "effective_on": _("生效日期不能早于该党员上一次变更的生效日期（%(d)s）。")
+                % {"d": last_effective_on.isoformat()}
+            }
         )
 
 
@@ -146,9 +159,14 @@ class ChangeEntry:
     state: dict[str, Any] | None = None  # member.snapshot(), when the caller has it already
 
 
-def open_changes(entries: list[ChangeEntry], *, effective_on: dt.date, by: User | None,
-                 reason: str, insert: Callable[[list[MemberChange]], object] | None = None,
-                 ) -> list[MemberChange]:
+def open_changes(
+    entries: list[ChangeEntry],
+    *,
+    effective_on: dt.date,
+    by: User | None,
+    reason: str,
+    insert: Callable[[list[MemberChange]], object] | None = None,
+) -> list[MemberChange]:
     """Close each member's open interval at `effective_on` and open a new one.
 
     Three queries whatever the number of members, so an edit and an import share this code;
@@ -164,10 +182,17 @@ def open_changes(entries: list[ChangeEntry], *, effective_on: dt.date, by: User 
         )
     rows = [
         MemberChange(
-            member=entry.member, kind=entry.kind, effective_on=effective_on, recorded_by=by,
-            reason=reason, changes=entry.changes, state=entry.state or entry.member.snapshot(),
-            org_id=entry.member.org_id, org_path=entry.member.org_path,
-            category=entry.member.category, status=entry.member.status,
+            member=entry.member,
+            kind=entry.kind,
+            effective_on=effective_on,
+            recorded_by=by,
+            reason=reason,
+            changes=entry.changes,
+            state=entry.state or entry.member.snapshot(),
+            org_id=entry.member.org_id,
+            org_path=entry.member.org_path,
+            category=entry.member.category,
+            status=entry.member.status,
         )
         for entry in entries
     ]
@@ -176,22 +201,41 @@ def open_changes(entries: list[ChangeEntry], *, effective_on: dt.date, by: User 
 
 
 @transaction.atomic
-def create_member(*, data: MemberData, by: User | None, effective_on: dt.date | None = None,
-                  reason: str = "", kind: str = MemberChange.Kind.created, request: Any = None) -> Member:
+def create_member(
+    *,
+    data: MemberData,
+    by: User | None,
+    effective_on: dt.date | None = None,
+    reason: str = "",
+    kind: str = MemberChange.Kind.created,
+    request: Any = None,
+) -> Member:
     member = Member()
     apply_data(member, data)
     validate_member(member)
     member.save()
-    open_changes([ChangeEntry(member, kind, member_diff({}, member.snapshot()))],
-                 effective_on=effective_on or dt.date.today(), by=by, reason=reason)
+    open_changes(
+        [ChangeEntry(member, kind, member_diff({}, member.snapshot()))],
+        effective_on=effective_on or dt.date.today(),
+        by=by,
+        reason=reason,
+    )
     audit.record("member.create", request=request, user=by, obj=member)
     return member
 
 
 @transaction.atomic
-def update_member(*, member_id: int, data: MemberData, expected_version: int, by: User | None,
-                  effective_on: dt.date | None = None, reason: str = "",
-                  kind: str | None = None, request: Any = None) -> Member:
+def update_member(
+    *,
+    member_id: int,
+    data: MemberData,
+    expected_version: int,
+    by: User | None,
+    effective_on: dt.date | None = None,
+    reason: str = "",
+    kind: str | None = None,
+    request: Any = None,
+) -> Member:
     """Apply an edit made against `expected_version`; refuse it if the record moved on since."""
     # The row lock makes "compare version, then write" one step: two editors cannot both pass.
     member = Member.objects.select_for_update().get(pk=member_id)
@@ -205,10 +249,15 @@ def update_member(*, member_id: int, data: MemberData, expected_version: int, by
         return member
     member.version += 1
     member.save()
-    open_changes([ChangeEntry(member, kind or change_kind(changes), changes)],
-                 effective_on=effective_on or dt.date.today(), by=by, reason=reason)
-    audit.record("member.update", request=request, user=by, obj=member,
-                 detail={"fields": sorted(changes)})
+    open_changes(
+        [ChangeEntry(member, kind or change_kind(changes), changes)],
+        effective_on=effective_on or dt.date.today(),
+        by=by,
+        reason=reason,
+    )
+    audit.record(
+        "member.update", request=request, user=by, obj=member, detail={"fields": sorted(changes)}
+    )
     return member
 
 
@@ -252,7 +301,9 @@ def _move_subtree(org: Org, old_path: str) -> None:
     )
     # Access follows today's tree, so the history rows of moved members follow it too.
     moved_tail = Substr(F("org_path"), len(old_path) + 1)
-    Member.objects.in_subtree(Org(path=old_path)).update(org_path=Concat(Value(new_path), moved_tail))
+    Member.objects.in_subtree(Org(path=old_path)).update(
+        org_path=Concat(Value(new_path), moved_tail)
+    )
     MemberChange.objects.filter(subtree_q("org_path", old_path)).update(
         org_path=Concat(Value(new_path), moved_tail)
     )

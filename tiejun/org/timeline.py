@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from tiejun.org.models import EDUCATION_CHOICES, Member, MemberChange, Org
 
-FIELD_LABELS = {
-    "name": _("姓名"), "gender": _("性别"), "ethnicity": _("民族"), "birth_date": _("出生日期"),
-    "id_masked": _("身份证号"), "education": _("学历"), "joined_on": _("入党日期"),
-    "full_on": _("转正日期"), "category": _("人员类别"), "org_id": _("所在党组织"),
-    "post": _("职务"), "phone": _("手机号码"), "status": _("党籍状态"),
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+FIELD_LABELS: dict[str, StrOrPromise] = {
+    "name": _("姓名"),
+    "gender": _("性别"),
+    "ethnicity": _("民族"),
+    "birth_date": _("出生日期"),
+    "id_masked": _("身份证号"),
+    "education": _("学历"),
+    "joined_on": _("入党日期"),
+    "full_on": _("转正日期"),
+    "category": _("人员类别"),
+    "org_id": _("所在党组织"),
+    "post": _("职务"),
+    "phone": _("手机号码"),
+    "status": _("党籍状态"),
 }
-_CHOICES: dict[str, dict[str, str]] = {
+# Labels are lazy: this module is imported once, the language is chosen per request.
+_CHOICES: dict[str, dict[str, StrOrPromise]] = {
     "gender": dict(Member.Gender.choices),
     "category": dict(Member.Category.choices),
     "status": dict(Member.Status.choices),
@@ -46,9 +59,16 @@ def timeline_for(member: Member) -> list[Entry]:
     org_ids = {v for c in changes for v in c.changes.get("org_id", []) if v}
     org_names = dict(Org.objects.filter(pk__in=org_ids).values_list("pk", "name"))
     return [
-        Entry(change, [
-            (FIELD_LABELS.get(field, field), _show(field, old, org_names), _show(field, new, org_names))
-            for field, (old, new) in change.changes.items()
-        ])
+        Entry(
+            change,
+            [
+                (
+                    FIELD_LABELS.get(field, field),
+                    _show(field, old, org_names),
+                    _show(field, new, org_names),
+                )
+                for field, (old, new) in change.changes.items()
+            ],
+        )
         for change in changes
     ]

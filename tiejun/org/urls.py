@@ -17,12 +17,15 @@ urlpatterns = [
     path("members/import/template.xlsx", views_import.import_template, name="import_template"),
     path("members/import/<str:token>/", views_import.import_preview, name="import_preview"),
     path("members/import/<str:token>/confirm/", views_import.import_confirm, name="import_confirm"),
-    path("members/import/<str:token>/errors.xlsx", views_import.import_errors,
-         name="import_errors"),
+    path(
+        "members/import/<str:token>/errors.xlsx", views_import.import_errors, name="import_errors"
+    ),
     path("members/new/", views.member_create, name="member_create"),
     path("members/<int:pk>/", views.member_detail, name="member_detail"),
     path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
     path("members/<int:pk>/reveal/", views.member_reveal, name="member_reveal"),
     path("members/<int:pk>/dual-life/new/", views.dual_life_create, name="dual_life_create"),
-    path("members/<int:pk>/dual-life/<int:dual_pk>/end/", views.dual_life_end, name="dual_life_end"),
+    path(
+        "members/<int:pk>/dual-life/<int:dual_pk>/end/", views.dual_life_end, name="dual_life_end"
+    ),
 ]

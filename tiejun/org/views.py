@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -67,10 +67,14 @@ def tree(request: HttpRequest) -> HttpResponse:
         "querystring_no_page": _querystring_without_page(request),
         "committee": committee,
         "seats": committee.seats.select_related("member") if committee else [],
-        "dual_members": selected.dual_members.filter(until__isnull=True).select_related("member__org"),
+        "dual_members": selected.dual_members.filter(until__isnull=True).select_related(
+            "member__org"
+        ),
         "can_manage": user.can("org.manage"),
     }
-    template = "org/partials/org_pane.html" if request.headers.get("HX-Request") else "org/tree.html"
+    template = (
+        "org/partials/org_pane.html" if request.headers.get("HX-Request") else "org/tree.html"
+    )
     return render(request, template, context)
 
 
@@ -102,8 +106,12 @@ def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = OrgForm(request.POST or None, instance=org, user=user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_org(org=form.save(commit=False), by=user, request=request,
-                                expected_version=form.cleaned_data["version"] or 0)
+            services.update_org(
+                org=form.save(commit=False),
+                by=user,
+                request=request,
+                expected_version=form.cleaned_data["version"] or 0,
+            )
         except services.StaleEdit as stale:
             form.add_error(None, stale.message)
         except ValidationError as error:
@@ -122,7 +130,9 @@ def committee_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             # The new committee replaces the current one: 换届 ends the old term that day.
-            org.committees.filter(ended_on__isnull=True).update(ended_on=form.cleaned_data["elected_on"])
+            org.committees.filter(ended_on__isnull=True).update(
+                ended_on=form.cleaned_data["elected_on"]
+            )
             committee = form.save(commit=False)
             committee.org = org
             committee.save()
@@ -165,13 +175,17 @@ def seat_delete(request: HttpRequest, pk: int, seat_pk: int) -> HttpResponse:
     return redirect(f"/org/?org={org.pk}")
 
 
-def _filtered_members(user: User, form: MemberFilterForm) -> tuple[QuerySet[Any], Org | None, dt.date | None]:
+def _filtered_members(
+    user: User, form: MemberFilterForm
+) -> tuple[QuerySet[Any], Org | None, dt.date | None]:
     """Members (or, with 截至日期, their history rows in force that day) matching the filters."""
     data = form.cleaned_data if form.is_valid() else {}
     org = get_org_for_user(user, data["org"]) if data.get("org") else scope_root(user)
     as_of = data.get("as_of")
     if as_of:
-        rows: Any = MemberChange.objects.visible_to(user).as_of(as_of).select_related("org", "member")
+        rows: Any = (
+            MemberChange.objects.visible_to(user).as_of(as_of).select_related("org", "member")
+        )
         order = ["org_path", "member__name", "member_id"]
     else:
         rows = Member.objects.visible_to(user).select_related("org")
@@ -193,25 +207,38 @@ def member_list(request: HttpRequest) -> HttpResponse:
     form = MemberFilterForm(request.GET or None)
     rows, org, as_of = _filtered_members(user, form)
     context = {
-        "form": form, "org": org, "as_of": as_of, "page": _page(request, rows),
+        "form": form,
+        "org": org,
+        "as_of": as_of,
+        "page": _page(request, rows),
         "querystring_no_page": _querystring_without_page(request),
-        "can_manage": user.can("member.manage"), "can_export": user.can("member.export"),
+        "can_manage": user.can("member.manage"),
+        "can_export": user.can("member.export"),
     }
-    template = "org/partials/member_table.html" if request.headers.get("HX-Request") else "org/member_list.html"
+    template = (
+        "org/partials/member_table.html"
+        if request.headers.get("HX-Request")
+        else "org/member_list.html"
+    )
     return render(request, template, context)
 
 
 @require("member.export")
-def member_export(request: HttpRequest) -> HttpResponse:
+def member_export(request: HttpRequest) -> HttpResponseBase:
     from tiejun.org.exchange import export_response
 
     user = _user(request)
     rows, _org, as_of = _filtered_members(user, MemberFilterForm(request.GET or None))
     if as_of:
-        rows = Member.objects.filter(pk__in=rows.values("member_id")).order_by("org_path", "name", "id")
+        rows = Member.objects.filter(pk__in=rows.values("member_id")).order_by(
+            "org_path", "name", "id"
+        )
     reveal = user.may_reveal_personal_data  # masked exports are for reading, not re-import
-    audit.record("member.export", request=request,
-                 detail={"filters": request.GET.dict(), "masked": not reveal})
+    audit.record(
+        "member.export",
+        request=request,
+        detail={"filters": request.GET.dict(), "masked": not reveal},
+    )
     return export_response(rows.select_related("org"), reveal=reveal)
 
 
@@ -249,9 +276,15 @@ def member_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     if not user.may_reveal_personal_data:
         audit.record("member.reveal", request=request, obj=member, result="denied")
         raise PermissionDenied
-    audit.record("member.reveal", request=request, obj=member, detail={"fields": ["id_number", "phone"]})
+    audit.record(
+        "member.reveal", request=request, obj=member, detail={"fields": ["id_number", "phone"]}
+    )
     if request.headers.get("HX-Request"):
-        return render(request, "org/partials/revealed.html", {"member": member, "id_number": member.id_number()})
+        return render(
+            request,
+            "org/partials/revealed.html",
+            {"member": member, "id_number": member.id_number()},
+        )
     return _member_page(request, member, revealed_id=member.id_number())
 
 
@@ -281,7 +314,10 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.update_member(
-                member_id=member.pk, data=form.member_data(), by=user, request=request,
+                member_id=member.pk,
+                data=form.member_data(),
+                by=user,
+                request=request,
                 expected_version=form.cleaned_data.get("version") or 0,
                 effective_on=form.cleaned_data.get("effective_on"),
                 reason=form.cleaned_data.get("reason", ""),

@@ -38,6 +38,13 @@ class RuleOverride(models.Model):
         ):
             raise ValidationError({"value": _("取值类型须与国家默认值一致。")})
         if rule.floor is not None and self.value < rule.floor:
-            raise ValidationError({"value": _("取值不得低于 %(n)s（%(s)s）。") % {"n": rule.floor, "s": rule.source}})
+            raise ValidationError(
+                {"value": _("取值不得低于 %(n)s（%(s)s）。") % {"n": rule.floor, "s": rule.source}}
+            )
         if rule.ceiling is not None and self.value > rule.ceiling:
-            raise ValidationError({"value": _("取值不得高于 %(n)s（%(s)s）。") % {"n": rule.ceiling, "s": rule.source}})
+            raise ValidationError(
+                {
+                    "value": _("取值不得高于 %(n)s（%(s)s）。")
+                    % {"n": rule.ceiling, "s": rule.source}
+                }
+            )

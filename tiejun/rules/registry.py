@@ -40,8 +40,12 @@ def defaults() -> dict[str, Rule]:
         if missing:
             raise ValueError(f"rule {key} lacks {sorted(missing)}")
         rules[key] = Rule(
-            key=key, value=row["value"], label=row["label"], source=row["source"],
-            floor=row.get("floor"), ceiling=row.get("ceiling"),
+            key=key,
+            value=row["value"],
+            label=row["label"],
+            source=row["source"],
+            floor=row.get("floor"),
+            ceiling=row.get("ceiling"),
         )
     return rules
 

@@ -18,7 +18,9 @@ from tiejun.rules.models import RuleOverride
 
 
 class OverrideForm(forms.ModelForm):
-    value = forms.CharField(label=gettext_lazy("取值（JSON）"), help_text=gettext_lazy("如 2、\"1/2\"、[6, 3, 1]"))
+    value = forms.CharField(
+        label=gettext_lazy("取值（JSON）"), help_text=gettext_lazy('如 2、"1/2"、[6, 3, 1]')
+    )
 
     class Meta:
         model = RuleOverride
@@ -41,7 +43,7 @@ class OverrideForm(forms.ModelForm):
         try:
             return json.loads(self.cleaned_data["value"])
         except json.JSONDecodeError:
-            raise forms.ValidationError(_("取值须为 JSON，如 2、\"1/2\"、[6, 3, 1]。")) from None
+            raise forms.ValidationError(_('取值须为 JSON，如 2、"1/2"、[6, 3, 1]。')) from None
 
 
 def may_override(user: User, rule: rules.Rule) -> bool:
@@ -50,7 +52,7 @@ def may_override(user: User, rule: rules.Rule) -> bool:
 
 @require("rules.view")
 def rule_list(request: HttpRequest) -> HttpResponse:
-    form = OverrideForm(request.POST or None, user=request.user)
+    form = OverrideForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
         override = form.save(commit=False)
         override.created_by = request.user
@@ -61,8 +63,12 @@ def rule_list(request: HttpRequest) -> HttpResponse:
         else:
             override.save()
             rules.invalidate()
-            audit.record("rules.override", request=request, obj=override,
-                         detail={"key": override.key, "value": override.value})
+            audit.record(
+                "rules.override",
+                request=request,
+                obj=override,
+                detail={"key": override.key, "value": override.value},
+            )
             messages.success(request, _("规则已覆盖，自生效日期起执行。"))
             return redirect("rules:list")
     rows = [(rule, rules.get(rule.key)) for rule in rules.all_rules()]

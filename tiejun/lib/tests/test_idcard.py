@@ -68,9 +68,7 @@ def test_an_integer_cell_is_recovered():
     assert check.number == "110105194912310018"
 
 
-@pytest.mark.parametrize(
-    ("number", "masked"), [(VALID, "110105********002X"), ("123", "***")]
-)
+@pytest.mark.parametrize(("number", "masked"), [(VALID, "110105********002X"), ("123", "***")])
 def test_it_masks(number, masked):
     assert idcard.mask(number) == masked
 

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,181 +14,478 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Org',
+            name="Org",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='组织代码')),
-                ('name', models.CharField(max_length=100, verbose_name='组织名称')),
-                ('name_folded', models.CharField(db_index=True, editable=False, max_length=100)),
-                ('kind', models.CharField(choices=[('party_group', '党组'), ('committee', '党委'), ('general_branch', '党总支'), ('branch', '党支部'), ('group', '党小组'), ('temporary_branch', '临时党支部')], max_length=20, verbose_name='组织类别')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('path', models.CharField(editable=False, max_length=255, unique=True)),
-                ('depth', models.PositiveSmallIntegerField(default=0, editable=False)),
-                ('starts_on', models.DateField(blank=True, null=True, verbose_name='成立日期')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='撤销日期（临时党支部）')),
-                ('dissolved_on', models.DateField(blank=True, null=True, verbose_name='撤销日期')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='org.org', verbose_name='上级党组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="组织代码")),
+                ("name", models.CharField(max_length=100, verbose_name="组织名称")),
+                ("name_folded", models.CharField(db_index=True, editable=False, max_length=100)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("party_group", "党组"),
+                            ("committee", "党委"),
+                            ("general_branch", "党总支"),
+                            ("branch", "党支部"),
+                            ("group", "党小组"),
+                            ("temporary_branch", "临时党支部"),
+                        ],
+                        max_length=20,
+                        verbose_name="组织类别",
+                    ),
+                ),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                ("path", models.CharField(editable=False, max_length=255, unique=True)),
+                ("depth", models.PositiveSmallIntegerField(default=0, editable=False)),
+                ("starts_on", models.DateField(blank=True, null=True, verbose_name="成立日期")),
+                (
+                    "ends_on",
+                    models.DateField(blank=True, null=True, verbose_name="撤销日期（临时党支部）"),
+                ),
+                ("dissolved_on", models.DateField(blank=True, null=True, verbose_name="撤销日期")),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="org.org",
+                        verbose_name="上级党组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '党组织',
-                'verbose_name_plural': '党组织',
-                'ordering': ['sort_order', 'code'],
+                "verbose_name": "党组织",
+                "verbose_name_plural": "党组织",
+                "ordering": ["sort_order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('gender', models.CharField(choices=[('male', '男'), ('female', '女')], max_length=10, verbose_name='性别')),
-                ('ethnicity', models.CharField(default='汉族', max_length=20, verbose_name='民族')),
-                ('birth_date', models.DateField(verbose_name='出生日期')),
-                ('id_cipher', models.TextField(editable=False)),
-                ('id_digest', models.CharField(editable=False, max_length=64, unique=True)),
-                ('id_masked', models.CharField(editable=False, max_length=18, verbose_name='身份证号')),
-                ('education', models.CharField(blank=True, choices=[('博士研究生', '博士研究生'), ('硕士研究生', '硕士研究生'), ('大学本科', '大学本科'), ('大学专科', '大学专科'), ('中等专科', '中等专科'), ('高中', '高中'), ('初中及以下', '初中及以下')], max_length=20, verbose_name='学历')),
-                ('joined_on', models.DateField(verbose_name='入党日期')),
-                ('full_on', models.DateField(blank=True, null=True, verbose_name='转正日期')),
-                ('category', models.CharField(choices=[('full', '正式党员'), ('probationary', '预备党员')], max_length=20, verbose_name='人员类别')),
-                ('org_path', models.CharField(editable=False, max_length=255)),
-                ('post', models.CharField(blank=True, max_length=100, verbose_name='职务')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='手机号码')),
-                ('status', models.CharField(choices=[('active', '在册'), ('transferred_out', '转出'), ('suspended', '停止党籍'), ('deceased', '去世')], default='active', max_length=20, verbose_name='党籍状态')),
-                ('search_text', models.CharField(editable=False, max_length=300)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='org.org', verbose_name='所在党组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="姓名")),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[("male", "男"), ("female", "女")],
+                        max_length=10,
+                        verbose_name="性别",
+                    ),
+                ),
+                ("ethnicity", models.CharField(default="汉族", max_length=20, verbose_name="民族")),
+                ("birth_date", models.DateField(verbose_name="出生日期")),
+                ("id_cipher", models.TextField(editable=False)),
+                ("id_digest", models.CharField(editable=False, max_length=64, unique=True)),
+                (
+                    "id_masked",
+                    models.CharField(editable=False, max_length=18, verbose_name="身份证号"),
+                ),
+                (
+                    "education",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("博士研究生", "博士研究生"),
+                            ("硕士研究生", "硕士研究生"),
+                            ("大学本科", "大学本科"),
+                            ("大学专科", "大学专科"),
+                            ("中等专科", "中等专科"),
+                            ("高中", "高中"),
+                            ("初中及以下", "初中及以下"),
+                        ],
+                        max_length=20,
+                        verbose_name="学历",
+                    ),
+                ),
+                ("joined_on", models.DateField(verbose_name="入党日期")),
+                ("full_on", models.DateField(blank=True, null=True, verbose_name="转正日期")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[("full", "正式党员"), ("probationary", "预备党员")],
+                        max_length=20,
+                        verbose_name="人员类别",
+                    ),
+                ),
+                ("org_path", models.CharField(editable=False, max_length=255)),
+                ("post", models.CharField(blank=True, max_length=100, verbose_name="职务")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="手机号码")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "在册"),
+                            ("transferred_out", "转出"),
+                            ("suspended", "停止党籍"),
+                            ("deceased", "去世"),
+                        ],
+                        default="active",
+                        max_length=20,
+                        verbose_name="党籍状态",
+                    ),
+                ),
+                ("search_text", models.CharField(editable=False, max_length=300)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="org.org",
+                        verbose_name="所在党组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '党员',
-                'verbose_name_plural': '党员',
-                'ordering': ['org_path', 'name', 'id'],
+                "verbose_name": "党员",
+                "verbose_name_plural": "党员",
+                "ordering": ["org_path", "name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='DualLife',
+            name="DualLife",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('since', models.DateField(verbose_name='起始日期')),
-                ('until', models.DateField(blank=True, null=True, verbose_name='结束日期')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dual_lives', to='org.member')),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dual_members', to='org.org')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("since", models.DateField(verbose_name="起始日期")),
+                ("until", models.DateField(blank=True, null=True, verbose_name="结束日期")),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dual_lives",
+                        to="org.member",
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dual_members",
+                        to="org.org",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '双重组织生活',
-                'verbose_name_plural': '双重组织生活',
+                "verbose_name": "双重组织生活",
+                "verbose_name_plural": "双重组织生活",
             },
         ),
         migrations.CreateModel(
-            name='Committee',
+            name="Committee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='届次')),
-                ('elected_on', models.DateField(verbose_name='选举日期')),
-                ('term_years', models.PositiveSmallIntegerField(verbose_name='任期（年）')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='换届日期')),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='committees', to='org.org')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="届次"),
+                ),
+                ("elected_on", models.DateField(verbose_name="选举日期")),
+                ("term_years", models.PositiveSmallIntegerField(verbose_name="任期（年）")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="换届日期")),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="committees",
+                        to="org.org",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '委员会',
-                'verbose_name_plural': '委员会',
-                'ordering': ['org', '-elected_on'],
+                "verbose_name": "委员会",
+                "verbose_name_plural": "委员会",
+                "ordering": ["org", "-elected_on"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='单位代码')),
-                ('name', models.CharField(max_length=100, verbose_name='单位名称')),
-                ('kind', models.CharField(choices=[('department', '厅（局）机关'), ('division', '处室'), ('affiliated', '直属单位'), ('local', '市县生态环境局')], max_length=20, verbose_name='单位类别')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='org.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="单位代码")),
+                ("name", models.CharField(max_length=100, verbose_name="单位名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("department", "厅（局）机关"),
+                            ("division", "处室"),
+                            ("affiliated", "直属单位"),
+                            ("local", "市县生态环境局"),
+                        ],
+                        max_length=20,
+                        verbose_name="单位类别",
+                    ),
+                ),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="org.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '行政单位',
-                'verbose_name_plural': '行政单位',
-                'ordering': ['sort_order', 'code'],
+                "verbose_name": "行政单位",
+                "verbose_name_plural": "行政单位",
+                "ordering": ["sort_order", "code"],
             },
         ),
         migrations.AddField(
-            model_name='org',
-            name='unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='org.unit', verbose_name='所在单位'),
+            model_name="org",
+            name="unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="org.unit",
+                verbose_name="所在单位",
+            ),
         ),
         migrations.CreateModel(
-            name='CommitteeSeat',
+            name="CommitteeSeat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.CharField(choices=[('secretary', '书记'), ('deputy', '副书记'), ('organization', '组织委员'), ('publicity', '宣传委员'), ('discipline', '纪检委员'), ('youth', '青年委员'), ('women', '妇女委员'), ('member', '委员')], max_length=20, verbose_name='职务')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0)),
-                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='seats', to='org.committee')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='seats', to='org.member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "position",
+                    models.CharField(
+                        choices=[
+                            ("secretary", "书记"),
+                            ("deputy", "副书记"),
+                            ("organization", "组织委员"),
+                            ("publicity", "宣传委员"),
+                            ("discipline", "纪检委员"),
+                            ("youth", "青年委员"),
+                            ("women", "妇女委员"),
+                            ("member", "委员"),
+                        ],
+                        max_length=20,
+                        verbose_name="职务",
+                    ),
+                ),
+                ("sort_order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="seats",
+                        to="org.committee",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="seats",
+                        to="org.member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '委员',
-                'verbose_name_plural': '委员',
-                'ordering': ['sort_order', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('committee', 'member'), name='one_seat_per_member', violation_error_message='该党员已在本届委员会任职。'), models.UniqueConstraint(condition=models.Q(('position', 'secretary')), fields=('committee',), name='one_secretary', violation_error_message='一届委员会只有一名书记。')],
+                "verbose_name": "委员",
+                "verbose_name_plural": "委员",
+                "ordering": ["sort_order", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("committee", "member"),
+                        name="one_seat_per_member",
+                        violation_error_message="该党员已在本届委员会任职。",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("position", "secretary")),
+                        fields=("committee",),
+                        name="one_secretary",
+                        violation_error_message="一届委员会只有一名书记。",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='MemberChange',
+            name="MemberChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('created', '建档'), ('updated', '信息变更'), ('moved', '组织关系变动'), ('status', '党籍状态变更'), ('imported', '批量导入')], max_length=20)),
-                ('effective_on', models.DateField(verbose_name='生效日期')),
-                ('valid_to', models.DateField(blank=True, null=True)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='变更原因')),
-                ('changes', models.JSONField(default=dict)),
-                ('state', models.JSONField(default=dict)),
-                ('org_path', models.CharField(max_length=255)),
-                ('category', models.CharField(choices=[('full', '正式党员'), ('probationary', '预备党员')], max_length=20)),
-                ('status', models.CharField(choices=[('active', '在册'), ('transferred_out', '转出'), ('suspended', '停止党籍'), ('deceased', '去世')], max_length=20)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='org.member')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.org')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("created", "建档"),
+                            ("updated", "信息变更"),
+                            ("moved", "组织关系变动"),
+                            ("status", "党籍状态变更"),
+                            ("imported", "批量导入"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("effective_on", models.DateField(verbose_name="生效日期")),
+                ("valid_to", models.DateField(blank=True, null=True)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                ("reason", models.CharField(blank=True, max_length=200, verbose_name="变更原因")),
+                ("changes", models.JSONField(default=dict)),
+                ("state", models.JSONField(default=dict)),
+                ("org_path", models.CharField(max_length=255)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[("full", "正式党员"), ("probationary", "预备党员")], max_length=20
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "在册"),
+                            ("transferred_out", "转出"),
+                            ("suspended", "停止党籍"),
+                            ("deceased", "去世"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="org.member",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="org.org"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '党员信息变更',
-                'verbose_name_plural': '党员信息变更',
-                'ordering': ['member', 'effective_on', 'id'],
-                'indexes': [models.Index(fields=['org_path', 'effective_on'], name='change_tree_day'), models.Index(fields=['member', 'valid_to'], name='change_member_open')],
+                "verbose_name": "党员信息变更",
+                "verbose_name_plural": "党员信息变更",
+                "ordering": ["member", "effective_on", "id"],
+                "indexes": [
+                    models.Index(fields=["org_path", "effective_on"], name="change_tree_day"),
+                    models.Index(fields=["member", "valid_to"], name="change_member_open"),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['org_path', 'name', 'id'], name='member_tree_order'),
+            model_name="member",
+            index=models.Index(fields=["org_path", "name", "id"], name="member_tree_order"),
         ),
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['status', 'org_path', 'name', 'id'], name='member_status_tree'),
+            model_name="member",
+            index=models.Index(
+                fields=["status", "org_path", "name", "id"], name="member_status_tree"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.CheckConstraint(condition=models.Q(('full_on__isnull', True), ('full_on__gte', models.F('joined_on')), _connector='OR'), name='member_full_after_join', violation_error_message='转正日期不能早于入党日期。'),
+            model_name="member",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("full_on__isnull", True),
+                    ("full_on__gte", models.F("joined_on")),
+                    _connector="OR",
+                ),
+                name="member_full_after_join",
+                violation_error_message="转正日期不能早于入党日期。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('category', 'probationary'), _negated=True), ('full_on__isnull', True), _connector='OR'), name='member_probationary_not_full', violation_error_message='预备党员不应有转正日期。'),
+            model_name="member",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("category", "probationary"), _negated=True),
+                    ("full_on__isnull", True),
+                    _connector="OR",
+                ),
+                name="member_probationary_not_full",
+                violation_error_message="预备党员不应有转正日期。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='duallife',
-            constraint=models.UniqueConstraint(condition=models.Q(('until__isnull', True)), fields=('member', 'org'), name='one_open_dual_life', violation_error_message='该党员已在此组织过双重组织生活。'),
+            model_name="duallife",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("until__isnull", True)),
+                fields=("member", "org"),
+                name="one_open_dual_life",
+                violation_error_message="该党员已在此组织过双重组织生活。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='committee',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True)), fields=('org',), name='one_current_committee', violation_error_message='该组织已有一届未换届的委员会。'),
+            model_name="committee",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_on__isnull", True)),
+                fields=("org",),
+                name="one_current_committee",
+                violation_error_message="该组织已有一届未换届的委员会。",
+            ),
         ),
         migrations.AddIndex(
-            model_name='org',
-            index=models.Index(fields=['parent', 'sort_order', 'code'], name='org_children'),
+            model_name="org",
+            index=models.Index(fields=["parent", "sort_order", "code"], name="org_children"),
         ),
         migrations.AddConstraint(
-            model_name='org',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('starts_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='org_ends_after_start', violation_error_message='撤销日期不能早于成立日期。'),
+            model_name="org",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ends_on__isnull", True),
+                    ("starts_on__isnull", True),
+                    ("ends_on__gte", models.F("starts_on")),
+                    _connector="OR",
+                ),
+                name="org_ends_after_start",
+                violation_error_message="撤销日期不能早于成立日期。",
+            ),
         ),
     ]

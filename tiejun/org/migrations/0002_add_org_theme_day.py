@@ -5,15 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='org',
-            name='theme_day',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='每月固定开展主题党日的日期，1–28；未填写则当月任一天均可', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(28)], verbose_name='主题党日固定日期（每月几日）'),
+            model_name="org",
+            name="theme_day",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="每月固定开展主题党日的日期，1–28；未填写则当月任一天均可",
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(28),
+                ],
+                verbose_name="主题党日固定日期（每月几日）",
+            ),
         ),
     ]

@@ -20,7 +20,10 @@ def test_the_office_attaches_a_leader_to_another_branch(client, people):
 
 def test_the_member_s_own_branch_is_not_offered(client, people):
     client.force_login(people.office)
-    response = client.post(f"/members/{people.zhang.pk}/dual-life/new/", {"org": people.branch_a.pk, "since": "2026-01-01"})
+    response = client.post(
+        f"/members/{people.zhang.pk}/dual-life/new/",
+        {"org": people.branch_a.pk, "since": "2026-01-01"},
+    )
     assert response.status_code == 200
     assert not DualLife.objects.exists()
 
@@ -36,5 +39,8 @@ def test_an_office_admin_of_a_subtree_cannot_reach_outside_it(client, people):
     office_a = make_user("office_a", "office", people.branch_a)
     client.force_login(office_a)
     assert client.get(f"/members/{people.li.pk}/dual-life/new/").status_code == 404
-    response = client.post(f"/members/{people.zhang.pk}/dual-life/new/", {"org": people.branch_b.pk, "since": "2026-01-01"})
+    response = client.post(
+        f"/members/{people.zhang.pk}/dual-life/new/",
+        {"org": people.branch_b.pk, "since": "2026-01-01"},
+    )
     assert response.status_code == 200 and not DualLife.objects.exists()

@@ -11,10 +11,18 @@ from tiejun.testing import make_id_number, make_member
 
 def _form(people, **overrides):
     data = {
-        "name": "陈 晓东", "gender": "", "ethnicity": "汉族", "birth_date": "",
-        "id_number": make_id_number(dt.date(1988, 8, 8), 77), "education": "硕士研究生",
-        "joined_on": "2012-06-30", "full_on": "2013-06-30", "category": "full",
-        "org": people.branch_a.pk, "post": "一级主任科员", "phone": "139 1234 5678",
+        "name": "陈 晓东",
+        "gender": "",
+        "ethnicity": "汉族",
+        "birth_date": "",
+        "id_number": make_id_number(dt.date(1988, 8, 8), 77),
+        "education": "硕士研究生",
+        "joined_on": "2012-06-30",
+        "full_on": "2013-06-30",
+        "category": "full",
+        "org": people.branch_a.pk,
+        "post": "一级主任科员",
+        "phone": "139 1234 5678",
     }
     data.update(overrides)
     return data
@@ -50,7 +58,9 @@ def test_bad_input_gets_a_chinese_message_and_saves_nothing(client, people, over
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Member.objects.filter(name="陈晓东").exists()
-    assert "陈 晓东" in response.content.decode() or "陈晓东" in response.content.decode()  # nothing typed is lost
+    assert (
+        "陈 晓东" in response.content.decode() or "陈晓东" in response.content.decode()
+    )  # nothing typed is lost
 
 
 def test_a_duplicate_id_number_is_refused(client, people):
@@ -63,9 +73,18 @@ def test_a_duplicate_id_number_is_refused(client, people):
 def test_a_stale_edit_on_the_page_is_refused_with_a_message(client, people):
     client.force_login(people.secretary_a)
     member = people.zhang
-    form = _form(people, name=member.name, id_number="", joined_on=member.joined_on,
-                 full_on=member.full_on, gender=member.gender, birth_date=member.birth_date,
-                 status="active", version=member.version, post="处长")
+    form = _form(
+        people,
+        name=member.name,
+        id_number="",
+        joined_on=member.joined_on,
+        full_on=member.full_on,
+        gender=member.gender,
+        birth_date=member.birth_date,
+        status="active",
+        version=member.version,
+        post="处长",
+    )
     assert client.post(f"/members/{member.pk}/edit/", form).status_code == 302
     form["post"] = "副处长"  # a second editor still holding version 1
     response = client.post(f"/members/{member.pk}/edit/", form)
@@ -89,7 +108,9 @@ def test_filters_by_category_and_status(client, people):
 
 
 def test_the_ledger_as_of_a_past_day(client, people):
-    make_member(people.branch_a, "新同志", joined_on=dt.date(2025, 1, 1), effective_on=dt.date(2026, 1, 5))
+    make_member(
+        people.branch_a, "新同志", joined_on=dt.date(2025, 1, 1), effective_on=dt.date(2026, 1, 5)
+    )
     client.force_login(people.office)
     body = client.get("/members/", {"as_of": "2025-12-31"}).content.decode()
     assert "张海冰" in body and "新同志" not in body
@@ -122,8 +143,12 @@ def _rows(n, org):
         make_member(org, f"成员{index}", birth=dt.date(1980, 1, 1) + dt.timedelta(days=index))
 
 
-@pytest.mark.parametrize("url", ["/members/", "/members/?q=cy", "/org/", "/members/?as_of=2026-01-01"])
-def test_list_pages_cost_the_same_queries_for_few_and_many_rows(client, people, django_assert_num_queries, url):
+@pytest.mark.parametrize(
+    "url", ["/members/", "/members/?q=cy", "/org/", "/members/?as_of=2026-01-01"]
+)
+def test_list_pages_cost_the_same_queries_for_few_and_many_rows(
+    client, people, django_assert_num_queries, url
+):
     client.force_login(people.office)
     client.get(url)  # warm the session and the rules cache
     _rows(3, people.branch_a)
@@ -139,7 +164,9 @@ def test_list_pages_cost_the_same_queries_for_few_and_many_rows(client, people, 
     assert len(many) <= 12
 
 
-def test_the_member_page_costs_a_fixed_number_of_queries(client, people, django_assert_max_num_queries):
+def test_the_member_page_costs_a_fixed_number_of_queries(
+    client, people, django_assert_max_num_queries
+):
     client.force_login(people.office)
     client.get(f"/members/{people.zhang.pk}/")
     with django_assert_max_num_queries(12):
@@ -157,7 +184,9 @@ def test_an_office_cannot_create_a_root_it_would_not_see(client, people):
     from tiejun.org.models import Org
 
     client.force_login(people.office)
-    response = client.post("/org/new/", {"code": "R2", "name": "另一个党委", "kind": "committee", "sort_order": 0})
+    response = client.post(
+        "/org/new/", {"code": "R2", "name": "另一个党委", "kind": "committee", "sort_order": 0}
+    )
     assert response.status_code == 200
     assert not Org.objects.filter(code="R2").exists()
 

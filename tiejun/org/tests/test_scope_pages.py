@@ -18,18 +18,32 @@ def test_the_secretary_cannot_open_a_member_of_another_branch(client, people):
     for url in _member_urls(people.li.pk):
         assert client.get(url).status_code == 404, url
     assert client.post(f"/members/{people.li.pk}/reveal/").status_code == 404
-    assert client.get(f"/org/{people.branch_b.pk}/edit/").status_code == 403  # secretaries don't manage orgs
+    assert (
+        client.get(f"/org/{people.branch_b.pk}/edit/").status_code == 403
+    )  # secretaries don't manage orgs
 
 
 def test_the_secretary_cannot_move_a_member_into_another_branch(client, people):
     client.force_login(people.secretary_a)
     member = people.zhang
-    response = client.post(f"/members/{member.pk}/edit/", {
-        "name": member.name, "gender": member.gender, "ethnicity": member.ethnicity,
-        "birth_date": member.birth_date, "education": member.education, "joined_on": member.joined_on,
-        "full_on": member.full_on, "category": member.category, "org": people.branch_b.pk,
-        "post": member.post, "phone": member.phone, "status": member.status, "version": member.version,
-    })
+    response = client.post(
+        f"/members/{member.pk}/edit/",
+        {
+            "name": member.name,
+            "gender": member.gender,
+            "ethnicity": member.ethnicity,
+            "birth_date": member.birth_date,
+            "education": member.education,
+            "joined_on": member.joined_on,
+            "full_on": member.full_on,
+            "category": member.category,
+            "org": people.branch_b.pk,
+            "post": member.post,
+            "phone": member.phone,
+            "status": member.status,
+            "version": member.version,
+        },
+    )
     assert response.status_code == 200
     assert "选择一个有效的选项" in response.content.decode() or "有效" in response.content.decode()
     member.refresh_from_db()
@@ -59,8 +73,13 @@ def test_an_office_admin_of_a_subtree_sees_nothing_above_or_beside_it(client, pe
 @pytest.mark.parametrize("who", ADMINS)
 def test_the_three_administrators_see_no_party_data(client, people, who):
     client.force_login(getattr(people, who))
-    for url in ["/org/", "/members/", f"/members/{people.zhang.pk}/", "/members/export.xlsx",
-                f"/org/{people.branch_a.pk}/children/"]:
+    for url in [
+        "/org/",
+        "/members/",
+        f"/members/{people.zhang.pk}/",
+        "/members/export.xlsx",
+        f"/org/{people.branch_a.pk}/children/",
+    ]:
         assert client.get(url).status_code == 403, url
 
 

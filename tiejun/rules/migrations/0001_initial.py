@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,20 +14,33 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='RuleOverride',
+            name="RuleOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(db_index=True, max_length=100, verbose_name='规则')),
-                ('value', models.JSONField(verbose_name='取值')),
-                ('source', models.CharField(max_length=300, verbose_name='依据')),
-                ('effective_from', models.DateField(verbose_name='生效日期')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(db_index=True, max_length=100, verbose_name="规则")),
+                ("value", models.JSONField(verbose_name="取值")),
+                ("source", models.CharField(max_length=300, verbose_name="依据")),
+                ("effective_from", models.DateField(verbose_name="生效日期")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '规则覆盖',
-                'verbose_name_plural': '规则覆盖',
-                'ordering': ['key', '-effective_from'],
+                "verbose_name": "规则覆盖",
+                "verbose_name_plural": "规则覆盖",
+                "ordering": ["key", "-effective_from"],
             },
         ),
     ]

@@ -30,7 +30,10 @@ def test_an_unknown_key_is_a_programming_error():
 @pytest.mark.django_db
 def test_an_override_applies_from_its_date():
     RuleOverride.objects.create(
-        key="org.branch.max_members", value=40, source="本省规定", effective_from=dt.date(2026, 1, 1)
+        key="org.branch.max_members",
+        value=40,
+        source="本省规定",
+        effective_from=dt.date(2026, 1, 1),
     )
     rules.invalidate()
     assert rules.get("org.branch.max_members", on=dt.date(2025, 12, 31)) == 50
@@ -39,19 +42,30 @@ def test_an_override_applies_from_its_date():
 
 def test_the_system_admin_overrides_a_rule_on_the_page(client, people):
     client.force_login(people.sysadmin)
-    response = client.post("/rules/", {
-        "key": "org.branch.max_members", "value": "45", "source": "本省规定",
-        "effective_from": "2026-01-01",
-    })
+    response = client.post(
+        "/rules/",
+        {
+            "key": "org.branch.max_members",
+            "value": "45",
+            "source": "本省规定",
+            "effective_from": "2026-01-01",
+        },
+    )
     assert response.status_code == 302
     assert rules.get("org.branch.max_members") == 45
 
 
 def test_a_wrong_type_is_refused_in_chinese(client, people):
     client.force_login(people.sysadmin)
-    response = client.post("/rules/", {
-        "key": "org.branch.max_members", "value": '"很多"', "source": "x", "effective_from": "2026-01-01",
-    })
+    response = client.post(
+        "/rules/",
+        {
+            "key": "org.branch.max_members",
+            "value": '"很多"',
+            "source": "x",
+            "effective_from": "2026-01-01",
+        },
+    )
     assert response.status_code == 200
     assert "取值类型" in response.content.decode()
     assert not RuleOverride.objects.exists()
@@ -64,13 +78,18 @@ def test_party_roles_and_the_auditor_do_not_manage_rules(client, people, who):
 
 
 def _override(client, key, value):
-    return client.post("/rules/", {"key": key, "value": value, "source": "本省规定",
-                                   "effective_from": "2026-01-01"})
+    return client.post(
+        "/rules/",
+        {"key": key, "value": value, "source": "本省规定", "effective_from": "2026-01-01"},
+    )
 
 
 def test_security_rows_are_the_security_admins_not_the_system_admins(client, people):
     client.force_login(people.sysadmin)
-    assert "由安全管理员维护" in _override(client, "security.session.idle_minutes", "20").content.decode()
+    assert (
+        "由安全管理员维护"
+        in _override(client, "security.session.idle_minutes", "20").content.decode()
+    )
     client.force_login(people.secadmin)
     assert "由系统管理员维护" in _override(client, "org.branch.max_members", "45").content.decode()
     assert _override(client, "security.session.idle_minutes", "20").status_code == 302

@@ -12,9 +12,9 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from tiejun import rules
-from tiejun.rules.registry import default
 from tiejun.accounts import audit
 from tiejun.accounts.models import AuditEntry
+from tiejun.rules.registry import default
 
 
 def months_before(moment: dt.datetime, months: int) -> dt.datetime:
