@@ -16,7 +16,7 @@ from tiejun.org.services import MemberData
 
 def _model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
     """A ModelForm's foreign-key field, typed as the field it is (mypy sees forms.Field)."""
-    return cast(forms.ModelChoiceField[Any], form.fields[name])
+    return cast("forms.ModelChoiceField[Any]", form.fields[name])
 
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
