@@ -265,7 +265,16 @@ def main(argv: list[str] | None = None) -> int:
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
     (results / "latest.md").write_text(report, encoding="utf-8")
-    missed = any(row.verdict == "MISSED" for row in rows) or "MISSED" in imported
+    missed = [
+        f"{row.endpoint.label} ({row.user}, {row.database})"
+        for row in rows
+        if row.verdict == "MISSED"
+    ]
+    missed += ["import"] if "MISSED" in imported else []
+    if missed:
+        print(
+            f"Targets missed: {'; '.join(missed)}. Report: {results / 'latest.md'}", file=sys.stderr
+        )
     return 1 if missed else 0
 
 
