@@ -243,6 +243,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tiejun@localhost")
 # The address users reach the site at; links in reminder e-mails start with it.
 TIEJUN_SITE_URL = os.environ.get("TIEJUN_SITE_URL", "http://localhost:8000").rstrip("/")
 
+# Lists count their rows up to this many ("共 10,000+ 条" beyond): see tiejun/paging.py.
+TIEJUN_LIST_COUNT_CAP = envint("TIEJUN_LIST_COUNT_CAP", 10_000)
+# A name search cannot use an index, so it stops counting sooner.
+TIEJUN_SEARCH_COUNT_CAP = envint("TIEJUN_SEARCH_COUNT_CAP", 1_000)
+
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_LIMIT = 200
 

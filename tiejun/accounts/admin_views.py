@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -33,6 +32,7 @@ from tiejun.accounts.forms import (
 )
 from tiejun.accounts.models import User
 from tiejun.accounts.roles import ADMIN_ROLES, ORG_ROLES
+from tiejun.paging import page_of, querystring_without_page
 
 USERS_PER_PAGE = 20
 ENTRIES_PER_PAGE = 50
@@ -43,14 +43,7 @@ def _actor(request: HttpRequest) -> User:
 
 
 def _page(request: HttpRequest, rows: QuerySet[Any], size: int) -> Any:
-    return Paginator(rows, size).get_page(request.GET.get("page"))
-
-
-def _querystring_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    encoded = params.urlencode()
-    return f"{encoded}&" if encoded else ""
+    return page_of(request, rows, size)
 
 
 def _get_user(pk: int) -> User:
@@ -80,7 +73,7 @@ def _list_context(
     return {
         "form": form,
         "page": _page(request, rows, size),
-        "querystring_no_page": _querystring_without_page(request),
+        "querystring_no_page": querystring_without_page(request),
     }
 
 

@@ -2,7 +2,7 @@
 services as the pages. Errors are raised and tiejun.api answers them in Chinese JSON."""
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,16 +10,35 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import AfterValidator
 
 from tiejun.accounts.models import User
 from tiejun.life import services, talks
 from tiejun.life.access import get_meeting_by_token, get_meeting_for_user
 from tiejun.life.forms import MeetingForm, TalkForm
 from tiejun.life.models import Attendance, LifeEvent, Meeting, Talk, Topic
+from tiejun.openapi import inline_choices
 from tiejun.org.access import get_member_for_user, get_org_for_user
 from tiejun.org.api import Pagination
 from tiejun.org.models import subtree_q
 from tiejun.org.schemas import ERRORS, WRITE_ERRORS, Day, Id
+
+
+def _naive_time(value: dt.time) -> dt.time:
+    if value.tzinfo is not None:
+        raise ValueError("时间请填写当地时间（如 09:30），不带时区")
+    return value
+
+
+# Meeting times are wall-clock times of the meeting's place: a time with a zone is refused.
+LocalTime = Annotated[dt.time, AfterValidator(_naive_time)]
+
+# Enum field types with their schema inline (tiejun/openapi.py says why).
+TopicKind = inline_choices(Topic.Kind)
+MeetingKind = inline_choices(Meeting.Kind)
+MeetingStatus = inline_choices(Meeting.Status)
+AttendanceStatus = inline_choices(Attendance.Status)
+TalkKind = inline_choices(Talk.Kind)
 
 router = Router(tags=["组织生活"])
 
@@ -28,7 +47,7 @@ class TopicOut(Schema):
     id: int
     order: int
     title: str
-    kind: Topic.Kind
+    kind: TopicKind
     proposer_id: int | None
     registered_on: dt.date | None = Field(..., description="会前预登记日期；空表示会上提出")
     directive_ref: str
@@ -41,7 +60,7 @@ class MeetingOut(Schema):
     id: int
     org_id: int
     org_name: str
-    kind: Meeting.Kind
+    kind: MeetingKind
     kind_display: str
     title: str
     held_on: dt.date
@@ -50,7 +69,7 @@ class MeetingOut(Schema):
     place: str
     host_id: int | None
     recorder_id: int | None
-    status: Meeting.Status
+    status: MeetingStatus
     expected: int = Field(..., description="应到")
     present: int = Field(..., description="实到")
     voting: int = Field(..., description="有表决权应到")
@@ -83,11 +102,11 @@ class MeetingDetailOut(MeetingOut):
 
 class MeetingIn(Schema):
     org_id: Id
-    kind: Meeting.Kind
+    kind: MeetingKind
     title: str = Field(..., max_length=200)
     held_on: Day
-    starts_at: dt.time | None = None
-    ends_at: dt.time | None = None
+    starts_at: LocalTime | None = None
+    ends_at: LocalTime | None = None
     place: str = Field("", max_length=100)
     host_id: Id | None = None
     recorder_id: Id | None = None
@@ -98,7 +117,7 @@ class MeetingIn(Schema):
 
 class MeetingFilters(Schema):
     org: Id | None = Field(None, description="党组织 id（含下级）")
-    kind: Meeting.Kind | None = None
+    kind: MeetingKind | None = None
     start: Day | None = None
     end: Day | None = None
 
@@ -106,7 +125,7 @@ class MeetingFilters(Schema):
 class AttendanceOut(Schema):
     member_id: int
     member_name: str
-    status: Attendance.Status
+    status: AttendanceStatus
     reason: str
     signed_in_at: dt.datetime | None
     via: str
@@ -119,20 +138,20 @@ class AttendanceOut(Schema):
 
 
 class AttendanceIn(Schema):
-    status: Attendance.Status
+    status: AttendanceStatus
     reason: str = Field("", max_length=200)
 
 
 class TopicIn(Schema):
     registered_id: Id | None = Field(None, description="已预登记议题的 id")
     title: str = Field("", max_length=200)
-    kind: Topic.Kind = Topic.Kind.ordinary
+    kind: TopicKind = Topic.Kind.ordinary
     directive_ref: str = Field("", max_length=300)
     material_ref: str = Field("", max_length=300, description="学习材料名称或文号")
 
 
 class StatusIn(Schema):
-    status: Meeting.Status
+    status: MeetingStatus
 
 
 def _user_with(request: HttpRequest, permission: str) -> User:
@@ -308,7 +327,7 @@ talk_router = Router(tags=["谈心谈话"])
 class TalkOut(Schema):
     id: int
     org_id: int
-    kind: Talk.Kind
+    kind: TalkKind
     kind_display: str
     talker_id: int
     talker_name: str
@@ -336,7 +355,7 @@ class TalkOut(Schema):
 
 class TalkIn(Schema):
     org_id: Id
-    kind: Talk.Kind = Talk.Kind.heart
+    kind: TalkKind = Talk.Kind.heart
     talker_id: Id
     talkee_id: Id
     held_on: Day
@@ -351,7 +370,7 @@ class TalkIn(Schema):
 
 class TalkFilters(Schema):
     org: Id | None = Field(None, description="党组织 id（含下级）")
-    kind: Talk.Kind | None = None
+    kind: TalkKind | None = None
     year: int | None = Field(None, ge=2000, le=2100)
     member: Id | None = Field(None, description="谈话人或谈话对象的党员 id")
 

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,11 +29,11 @@ from tiejun.life.views import (
     _download,
     _errors_to_form,
     _is_htmx,
-    _querystring_without_page,
     _user,
 )
 from tiejun.org.access import get_org_for_user, scope_root
 from tiejun.org.models import Org, subtree_q
+from tiejun.paging import page_of, querystring_without_page
 from tiejun.reminders.models import STAGE_TAG, Stage
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -83,8 +82,8 @@ def talk_list(request: HttpRequest) -> HttpResponse:
     can_manage = user.can("talk.manage")
     context: dict[str, Any] = {
         "form": form,
-        "page": Paginator(_filtered(user, form), PAGE_SIZE).get_page(request.GET.get("page")),
-        "querystring_no_page": _querystring_without_page(request),
+        "page": page_of(request, _filtered(user, form), PAGE_SIZE),
+        "querystring_no_page": querystring_without_page(request),
         "querystring": request.GET.urlencode(),
         "can_manage": can_manage,
         "open_events": LifeEvent.objects.visible_to(user).open().count() if can_manage else 0,

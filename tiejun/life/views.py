@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -39,6 +38,7 @@ from tiejun.life.qr import svg_data_url
 from tiejun.org.access import get_org_for_user, scope_root
 from tiejun.org.models import Member, Org
 from tiejun.org.services import StaleEdit
+from tiejun.paging import page_of, querystring_without_page
 
 PAGE_SIZE = 20
 FORM_BODY = "life/partials/meeting_form_body.html"
@@ -51,13 +51,6 @@ def _user(request: HttpRequest) -> User:
 
 def _is_htmx(request: HttpRequest) -> bool:
     return bool(request.headers.get("HX-Request"))
-
-
-def _querystring_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    encoded = params.urlencode()
-    return f"{encoded}&" if encoded else ""
 
 
 def _errors_to_form(form: Any, error: ValidationError) -> None:
@@ -95,8 +88,8 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     rows = _filtered(user, form)
     context = {
         "form": form,
-        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
-        "querystring_no_page": _querystring_without_page(request),
+        "page": page_of(request, rows, PAGE_SIZE),
+        "querystring_no_page": querystring_without_page(request),
         "can_manage": user.can("meeting.manage"),
         "year": timezone.localdate().year,
         "ledger_org": form.cleaned_data.get("org") if form.is_valid() else None,

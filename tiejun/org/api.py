@@ -42,6 +42,7 @@ from tiejun.org.schemas import (
     OrgOut,
     OrgUpdate,
 )
+from tiejun.paging import count_upto
 
 router = Router()
 
@@ -53,7 +54,24 @@ DUPLICATE_ID = gettext_lazy("该身份证号已登记在另一名党员的档案
 
 
 class Pagination(LimitOffsetPagination):
-    """limit/offset with `items` and `count`; limit capped by NINJA_PAGINATION_MAX_LIMIT."""
+    """limit/offset with `items`, `count` and `count_exact`; limit capped by
+    NINJA_PAGINATION_MAX_LIMIT. `count` stops at TIEJUN_LIST_COUNT_CAP + 1 (then `count_exact` is
+    false): counting a whole 500,000-member scope on every request costs more than the page."""
+
+    class Output(Schema):
+        items: list[Any]
+        count: int
+        count_exact: bool
+
+    def paginate_queryset(
+        self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any
+    ) -> Any:
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        page["count_exact"] = page["count"] <= settings.TIEJUN_LIST_COUNT_CAP
+        return page
+
+    def _items_count(self, queryset: Any) -> int:
+        return count_upto(queryset, settings.TIEJUN_LIST_COUNT_CAP)
 
     class Input(Schema):
         limit: int = Field(

@@ -11,7 +11,14 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
+from tiejun.openapi import inline_choices
 from tiejun.org.models import Member, Org
+
+# Enum field types with their schema inline (tiejun/openapi.py says why).
+OrgKind = inline_choices(Org.Kind)
+MemberGender = inline_choices(Member.Gender)
+MemberCategory = inline_choices(Member.Category)
+MemberStatus = inline_choices(Member.Status)
 
 # Ids beyond 64 bits make SQLite raise OverflowError in a foreign-key filter: refuse them early.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
@@ -46,7 +53,7 @@ class OrgOut(Schema):
     id: int
     code: str
     name: str
-    kind: Org.Kind
+    kind: OrgKind
     kind_display: str
     parent_id: int | None
     unit_id: int | None
@@ -69,7 +76,7 @@ class OrgOut(Schema):
 class OrgIn(Schema):
     code: str
     name: str
-    kind: Org.Kind
+    kind: OrgKind
     parent_id: Id | None = None
     unit_id: Id | None = None
     sort_order: int = 0
@@ -83,27 +90,27 @@ class OrgUpdate(OrgIn):
 
 class OrgFilters(Schema):
     parent: Id | None = Field(None, description="只列该组织的直接下级")
-    kind: Org.Kind | None = None
+    kind: OrgKind | None = None
     q: str | None = Field(None, max_length=100, description="名称或代码")
 
 
 class MemberOut(Schema):
     id: int
     name: str
-    gender: Member.Gender
+    gender: MemberGender
     ethnicity: str
     birth_date: dt.date
     id_masked: str = Field(..., description="身份证号（脱敏）；完整号码不经接口提供")
     education: str
     joined_on: dt.date
     full_on: dt.date | None
-    category: Member.Category
+    category: MemberCategory
     category_display: str
     org_id: int
     org_name: str
     post: str
     phone_masked: str = Field(..., description="手机号码（脱敏）")
-    status: Member.Status
+    status: MemberStatus
     status_display: str
     version: int = Field(..., description="修改时原样带回，用于发现他人已修改")
 
@@ -122,7 +129,7 @@ class MemberOut(Schema):
 
 class MemberIn(Schema):
     name: str
-    gender: Member.Gender | None = Field(None, description="留空则取身份证号中的性别")
+    gender: MemberGender | None = Field(None, description="留空则取身份证号中的性别")
     ethnicity: str = "汉族"
     birth_date: Day | None = Field(None, description="留空则取身份证号中的出生日期")
     id_number: str = Field(..., description="完整身份证号（加密保存，仅返回脱敏形式）")
@@ -131,7 +138,7 @@ class MemberIn(Schema):
     )
     joined_on: Day
     full_on: Day | None = None
-    category: Member.Category
+    category: MemberCategory
     org_id: Id
     post: str = ""
     phone: str = ""
@@ -139,7 +146,7 @@ class MemberIn(Schema):
 
 class MemberUpdate(MemberIn):
     id_number: str | None = Field(None, description="不修改请省略")  # type: ignore[assignment]
-    status: Member.Status
+    status: MemberStatus
     version: int = Field(..., description="读取时的 version；已被他人修改则返回 409")
     effective_on: Day | None = Field(None, description="变更自哪一天起生效，留空为今天")
     reason: str = Field("", description="变更原因")
@@ -148,6 +155,6 @@ class MemberUpdate(MemberIn):
 class MemberFilters(Schema):
     org: Id | None = Field(None, description="党组织 id（须在管理范围内）")
     subtree: bool = Field(True, description="含下级组织")
-    category: Member.Category | None = None
-    status: Member.Status | None = None
+    category: MemberCategory | None = None
+    status: MemberStatus | None = None
     q: str | None = Field(None, max_length=100, description="姓名、拼音首字母或繁体")

@@ -3,10 +3,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -30,6 +30,7 @@ from tiejun.org.forms import (
 )
 from tiejun.org.models import CommitteeSeat, DualLife, Member, MemberChange, Org
 from tiejun.org.timeline import timeline_for
+from tiejun.paging import page_of, querystring_without_page
 
 PAGE_SIZE = 20
 
@@ -38,15 +39,8 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _page(request: HttpRequest, queryset: QuerySet[Any], size: int = PAGE_SIZE) -> Any:
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
-def _querystring_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    encoded = params.urlencode()
-    return f"{encoded}&" if encoded else ""
+def _page(request: HttpRequest, queryset: QuerySet[Any], *, cap: int | None = None) -> Any:
+    return page_of(request, queryset, PAGE_SIZE, cap=cap)
 
 
 @require("org.view")
@@ -56,7 +50,12 @@ def tree(request: HttpRequest) -> HttpResponse:
     if root is None:
         raise PermissionDenied
     selected = get_org_for_user(user, request.GET["org"]) if request.GET.get("org") else root
-    members = Member.objects.visible_to(user).filter(org=selected).order_by("name", "id")
+    members = (
+        Member.objects.visible_to(user)
+        .filter(org=selected)
+        .select_related("org")
+        .order_by("name", "id")
+    )
     committee = selected.current_committee()
     context = {
         "root": root,
@@ -64,7 +63,7 @@ def tree(request: HttpRequest) -> HttpResponse:
         "ancestors": selected.ancestors().filter(path__gte=root.path),
         "children": selected.children.order_by("sort_order", "code"),
         "page": _page(request, members),
-        "querystring_no_page": _querystring_without_page(request),
+        "querystring_no_page": querystring_without_page(request),
         "committee": committee,
         "seats": committee.seats.select_related("member") if committee else [],
         "dual_members": selected.dual_members.filter(until__isnull=True).select_related(
@@ -206,12 +205,14 @@ def member_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = MemberFilterForm(request.GET or None)
     rows, org, as_of = _filtered_members(user, form)
+    searching = form.is_valid() and bool(form.cleaned_data.get("q"))
+    cap = settings.TIEJUN_SEARCH_COUNT_CAP if searching else None
     context = {
         "form": form,
         "org": org,
         "as_of": as_of,
-        "page": _page(request, rows),
-        "querystring_no_page": _querystring_without_page(request),
+        "page": _page(request, rows, cap=cap),
+        "querystring_no_page": querystring_without_page(request),
         "can_manage": user.can("member.manage"),
         "can_export": user.can("member.export"),
     }

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from tiejun.accounts.decorators import require
 from tiejun.accounts.models import User
+from tiejun.paging import page_of
 from tiejun.reminders.inbox import get_reminder_for_user, inbox_queryset
 from tiejun.reminders.models import Stage
 
@@ -26,7 +26,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         reminders = reminders.filter(stage=stage)
     else:
         stage = ""
-    page = Paginator(reminders, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, reminders, PAGE_SIZE)
     context = {
         "page": page,
         "stage": stage,

@@ -199,3 +199,18 @@ def test_the_revealed_number_is_never_cached_and_works_without_htmx(client, peop
     assert people.zhang.id_number() in body and "<html" in body  # a whole page, not a fragment
     htmx = client.post(f"/members/{people.zhang.pk}/reveal/", headers={"HX-Request": "true"})
     assert "<html" not in htmx.content.decode() and "已记录查看" in htmx.content.decode()
+
+
+def test_a_big_total_is_counted_only_up_to_the_cap(client, people, settings):
+    settings.TIEJUN_LIST_COUNT_CAP = 5
+    for index in range(6):
+        make_member(people.branch_a, f"王{index}")
+    client.force_login(people.office)
+    body = client.get("/members/").content.decode()
+    assert "共 5+ 条" in body and "下一页" in body
+    assert "共 1 条" in client.get("/members/", {"q": "王1"}).content.decode()
+    api = client.get("/api/v1/members").json()
+    assert (api["count"], api["count_exact"]) == (6, False)
+    settings.TIEJUN_LIST_COUNT_CAP = 100
+    api = client.get("/api/v1/members").json()
+    assert (api["count"], api["count_exact"]) == (8, True)
