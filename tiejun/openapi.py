@@ -7,14 +7,11 @@ schemas are therefore written inline, with the Chinese label of each value.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
 from django.db.models import TextChoices
 from pydantic import WithJsonSchema
 
 
-def inline_choices(choices: type[TextChoices]) -> Any:
-    """`Annotated[choices, inline schema]`, for module-level aliases such as OrgKind."""
+def inline_choices(choices: type[TextChoices]) -> WithJsonSchema:
+    """The metadata of `OrgKind = Annotated[Org.Kind, inline_choices(Org.Kind)]`."""
     labels = "；".join(f"{value}：{label}" for value, label in choices.choices)
-    schema = {"type": "string", "enum": list(choices.values), "description": labels}
-    return Annotated[choices, WithJsonSchema(schema)]
+    return WithJsonSchema({"type": "string", "enum": list(choices.values), "description": labels})

@@ -29,7 +29,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return count_upto(self.object_list, self.cap)
+        return count_upto(self.object_list, self.cap)  # type: ignore[arg-type]
 
     @property
     def is_capped(self) -> bool:

@@ -34,11 +34,11 @@ def _naive_time(value: dt.time) -> dt.time:
 LocalTime = Annotated[dt.time, AfterValidator(_naive_time)]
 
 # Enum field types with their schema inline (tiejun/openapi.py says why).
-TopicKind = inline_choices(Topic.Kind)
-MeetingKind = inline_choices(Meeting.Kind)
-MeetingStatus = inline_choices(Meeting.Status)
-AttendanceStatus = inline_choices(Attendance.Status)
-TalkKind = inline_choices(Talk.Kind)
+TopicKind = Annotated[Topic.Kind, inline_choices(Topic.Kind)]
+MeetingKind = Annotated[Meeting.Kind, inline_choices(Meeting.Kind)]
+MeetingStatus = Annotated[Meeting.Status, inline_choices(Meeting.Status)]
+AttendanceStatus = Annotated[Attendance.Status, inline_choices(Attendance.Status)]
+TalkKind = Annotated[Talk.Kind, inline_choices(Talk.Kind)]
 
 router = Router(tags=["组织生活"])
 

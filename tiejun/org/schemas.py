@@ -15,10 +15,10 @@ from tiejun.openapi import inline_choices
 from tiejun.org.models import Member, Org
 
 # Enum field types with their schema inline (tiejun/openapi.py says why).
-OrgKind = inline_choices(Org.Kind)
-MemberGender = inline_choices(Member.Gender)
-MemberCategory = inline_choices(Member.Category)
-MemberStatus = inline_choices(Member.Status)
+OrgKind = Annotated[Org.Kind, inline_choices(Org.Kind)]
+MemberGender = Annotated[Member.Gender, inline_choices(Member.Gender)]
+MemberCategory = Annotated[Member.Category, inline_choices(Member.Category)]
+MemberStatus = Annotated[Member.Status, inline_choices(Member.Status)]
 
 # Ids beyond 64 bits make SQLite raise OverflowError in a foreign-key filter: refuse them early.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
