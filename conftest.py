@@ -4,6 +4,9 @@ import os
 
 import pytest
 
+# Browser fixtures (one shared Chromium per test process).
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.fixture(autouse=True)
 def _data_key(settings, tmp_path_factory):

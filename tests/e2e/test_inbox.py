@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from tests.e2e.conftest import login, shot
+from tests.browser import login, shot
 from tiejun.org.models import Committee, Member
 from tiejun.reminders import engine
 from tiejun.testing import PASSWORD, make_member

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tests.e2e.conftest import login, shot
+from tests.browser import login, shot
 from tiejun.life import services
 from tiejun.life.models import Meeting
 from tiejun.life.tests.helpers import make_meeting, seat

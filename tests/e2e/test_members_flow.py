@@ -4,7 +4,7 @@ import datetime as dt
 
 import openpyxl
 
-from tests.e2e.conftest import login, shot
+from tests.browser import login, shot
 from tiejun.org.models import Member
 from tiejun.testing import PASSWORD, make_id_number, make_member
 

@@ -8,7 +8,7 @@ from io import StringIO
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.e2e.conftest import login, shot
+from tests.browser import login, shot
 from tiejun.life.tests.helpers import seat
 from tiejun.testing import PASSWORD, make_member
 

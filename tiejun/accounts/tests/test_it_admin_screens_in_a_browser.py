@@ -8,7 +8,7 @@ import re
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.e2e.conftest import chromium, login, page, shot  # noqa: F401  (fixtures)
+from tests.browser import login, shot
 from tiejun.accounts.tests.helpers import code_for
 from tiejun.testing import PASSWORD
 
@@ -20,7 +20,7 @@ def _second_factor_on(settings):
     settings.TIEJUN_REQUIRE_ADMIN_OTP = True
 
 
-def _csp_violations(page) -> list[str]:  # noqa: F811
+def _csp_violations(page) -> list[str]:
     messages: list[str] = []
     page.on(
         "console",
@@ -31,7 +31,7 @@ def _csp_violations(page) -> list[str]:  # noqa: F811
     return messages
 
 
-def test_the_system_admin_enrols_totp_and_creates_an_account(page, people):  # noqa: F811
+def test_the_system_admin_enrols_totp_and_creates_an_account(page, people):
     violations = _csp_violations(page)
     login(page, "admin", PASSWORD)
     page.wait_for_selector("text=绑定动态口令")
@@ -56,7 +56,7 @@ def test_the_system_admin_enrols_totp_and_creates_an_account(page, people):  # n
     assert violations == []
 
 
-def test_the_security_and_audit_admins_screens(page, people):  # noqa: F811
+def test_the_security_and_audit_admins_screens(page, people):
     violations = _csp_violations(page)
     for username, user, url, name in [
         ("security", people.secadmin, "/accounts/security/", "security"),
