@@ -215,6 +215,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         "querystring_no_page": querystring_without_page(request),
         "can_manage": user.can("member.manage"),
         "can_export": user.can("member.export"),
+        "can_import": user.can("member.import"),
     }
     template = (
         "org/partials/member_table.html"
