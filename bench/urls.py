@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-from bench import proposals
 from tiejun import urls as product
 
 handler400 = product.handler400
@@ -21,7 +20,5 @@ def trivial(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("bench/trivial/", trivial),
-    path("bench/proposal/members/", proposals.member_list),
-    path("bench/proposal/api/", proposals.api.urls),
     *product.urlpatterns,
 ]
