@@ -25,7 +25,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         for option, role in OPTIONS.items():
-            parser.add_argument(f"--{option}", required=True, metavar="USERNAME", help=role.label)
+            parser.add_argument(
+                f"--{option}", required=True, metavar="USERNAME", help=str(role.label)
+            )
 
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
