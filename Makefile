@@ -46,9 +46,11 @@ demo-passwords: install
 	$(PY) manage.py demo --reset-passwords
 
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian's chromium for the browser tests"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk) >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 && command -v soffice >/dev/null 2>&1 && command -v pdffonts >/dev/null 2>&1 \
+	  && fc-list 2>/dev/null | grep -q "Noto Serif CJK" || { \
+	  echo "installing Debian's chromium, CJK fonts, LibreOffice Writer and poppler for the tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils) >/dev/null; }
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
