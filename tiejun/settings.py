@@ -110,7 +110,7 @@ DATABASES = {
 }
 if not os.environ.get("DATABASE_URL"):
     # var/ is git-ignored, so a fresh checkout lacks it, and SQLite makes no directories.
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    (VAR_DIR / "staticfiles").mkdir(parents=True, exist_ok=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run beside the writer; IMMEDIATE avoids "database is locked" when
