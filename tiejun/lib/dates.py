@@ -8,6 +8,7 @@ message that says what was wrong and how to write it.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import unicodedata
@@ -101,3 +102,15 @@ def _in_range(day: dt.date, shown: object) -> dt.date:
     if not MIN_YEAR <= day.year <= MAX_YEAR:
         raise DateError(f"“{_shown(shown)}”的年份不合理（应在{MIN_YEAR}年至{MAX_YEAR}年之间）")
     return day
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (or earlier); the month's last day when it has no such day."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """29 February plus a year is 28 February."""
+    return add_months(day, 12 * years)

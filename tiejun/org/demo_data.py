@@ -11,6 +11,7 @@ import itertools
 import random
 from dataclasses import dataclass
 
+from tiejun.lib.dates import add_years
 from tiejun.lib.idcard import check_digit
 
 PROVINCE = "某省"
@@ -280,13 +281,6 @@ def place_names(rng: random.Random, count: int, suffix: str) -> list[str]:
     extra = count - len(names)
     names += [f"{combos[i % len(combos)]}第{i // len(combos) + 2}{suffix}" for i in range(extra)]
     return names
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def _levels(*pairs: tuple[str, int]) -> tuple[tuple[str, ...], tuple[int, ...]]:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tiejun import rules
 from tiejun.lib import crypto, idcard
+from tiejun.lib.dates import add_months, add_years
 
 if TYPE_CHECKING:
     from tiejun.accounts.models import User
@@ -384,12 +385,12 @@ class Member(models.Model):
         errors: dict[str, Any] = {}
         min_age = rules.get("development.applicant.min_age")
         if self.birth_date and self.joined_on:
-            adult_on = _add_years(self.birth_date, min_age)
+            adult_on = add_years(self.birth_date, min_age)
             if self.joined_on < adult_on:
                 errors["joined_on"] = _("入党时未满%(age)s周岁。") % {"age": min_age}
         if self.category == self.Category.full and self.full_on is None and self.joined_on:
             probation = rules.get("development.probation.months")
-            if self.joined_on > _add_months(dt.date.today(), -probation):
+            if self.joined_on > add_months(dt.date.today(), -probation):
                 errors["full_on"] = _("入党未满预备期的正式党员须填写转正日期。")
         if self.category == self.Category.probationary and self.full_on:
             errors["full_on"] = _("预备党员不应有转正日期。")
@@ -404,19 +405,6 @@ class Member(models.Model):
 
 def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
-
-
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month_index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(month_index, 12)
-    return dt.date(year, month + 1, min(day.day, 28))
 
 
 class MemberChangeQuerySet(models.QuerySet["MemberChange"]):

@@ -6,7 +6,6 @@ most, however many orgs and members there are.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterator
 
@@ -16,20 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tiejun import rules
+from tiejun.lib.dates import add_months, add_years
 from tiejun.org.models import Committee, Member
 from tiejun.reminders.engine import Due, Rule, register
 from tiejun.reminders.models import Stage
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later (or earlier); the month's last day when it has no such day."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    return add_months(day, 12 * years)
 
 
 def _url_pattern(name: str) -> str:

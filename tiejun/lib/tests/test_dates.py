@@ -97,3 +97,26 @@ def test_fuzz_every_typed_form_of_a_date_reads_back(day):
     ]
     for typed in forms:
         assert parse_date(typed) == day
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (dt.date(2026, 1, 31), 1, dt.date(2026, 2, 28)),
+        (dt.date(2024, 1, 31), 1, dt.date(2024, 2, 29)),
+        (dt.date(2026, 3, 31), -12, dt.date(2025, 3, 31)),  # not clamped to the 28th
+        (dt.date(2026, 11, 23), -6, dt.date(2026, 5, 23)),
+        (dt.date(2026, 12, 15), 1, dt.date(2027, 1, 15)),
+    ],
+)
+def test_add_months(day, months, expected):
+    from tiejun.lib.dates import add_months
+
+    assert add_months(day, months) == expected
+
+
+def test_add_years_from_29_february():
+    from tiejun.lib.dates import add_years
+
+    assert add_years(dt.date(2024, 2, 29), 1) == dt.date(2025, 2, 28)
+    assert add_years(dt.date(2024, 2, 29), 4) == dt.date(2028, 2, 29)

@@ -12,7 +12,7 @@ from tiejun import rules
 from tiejun.accounts.models import AuditEntry, User
 from tiejun.accounts.roles import Role
 from tiejun.lib import chinese, idcard
-from tiejun.org.demo_data import add_years
+from tiejun.lib.dates import add_years
 from tiejun.org.models import (
     Committee,
     CommitteeSeat,

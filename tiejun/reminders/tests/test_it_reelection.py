@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from tiejun import rules
+from tiejun.lib.dates import add_months
 from tiejun.org.models import Committee
 from tiejun.reminders.models import Reminder, Stage
-from tiejun.reminders.reminder_rules import add_months
 from tiejun.reminders.tests.helpers import TODAY, make_committee, open_keys, run
 from tiejun.rules.models import RuleOverride
 

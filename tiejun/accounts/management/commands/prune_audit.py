@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from typing import Any
 
@@ -14,14 +13,14 @@ from django.utils import timezone
 from tiejun import rules
 from tiejun.accounts import audit
 from tiejun.accounts.models import AuditEntry
+from tiejun.lib.dates import add_months
 from tiejun.rules.registry import default
 
 
 def months_before(moment: dt.datetime, months: int) -> dt.datetime:
-    year, month0 = divmod(moment.year * 12 + moment.month - 1 - months, 12)
-    # 31 March less one month is the last day of February.
-    day = min(moment.day, calendar.monthrange(year, month0 + 1)[1])
-    return moment.replace(year=year, month=month0 + 1, day=day)
+    """31 March less one month is the last day of February."""
+    day = add_months(moment.date(), -months)
+    return moment.replace(year=day.year, month=day.month, day=day.day)
 
 
 def retention_months() -> int:

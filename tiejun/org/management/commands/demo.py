@@ -37,6 +37,7 @@ from tiejun.accounts import audit
 from tiejun.accounts.models import User
 from tiejun.accounts.roles import Role
 from tiejun.lib import chinese
+from tiejun.lib.dates import add_years
 from tiejun.org import services
 from tiejun.org.demo_data import (
     AFFILIATED,
@@ -53,7 +54,6 @@ from tiejun.org.demo_data import (
     Person,
     PersonFactory,
     Staffing,
-    add_years,
     place_names,
 )
 from tiejun.org.models import (
