@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tiejun.accounts.decorators import require
+from tiejun.accounts.decorators import current_user, require
 from tiejun.accounts.models import User
 from tiejun.life import compliance
 from tiejun.life.compliance import ComplianceTable, Row, Slot
@@ -25,10 +25,6 @@ from tiejun.org.models import Org
 # A committee office with 60 branches sees them on one page; a ministry pages through.
 PAGE_SIZE = 100
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _period(request: HttpRequest, default: Slot) -> Slot:
@@ -53,7 +49,7 @@ def _table(user: User, org: Org, period: Slot) -> ComplianceTable:
 
 @require("meeting.view")
 def compliance_table(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     org = _focus(request, user)
     period = _period(request, compliance.current_quarter())
     table = _table(user, org, period)
@@ -103,7 +99,7 @@ def _period_choices(period: Slot) -> list[tuple[str, str]]:
 @require("meeting.view")
 def compliance_export(request: HttpRequest) -> HttpResponse:
     """The table as shown, every org below (not only the page) in one sheet."""
-    user = _user(request)
+    user = current_user(request)
     org = _focus(request, user)
     period = _period(request, compliance.current_quarter())
     table = _table(user, org, period)
@@ -145,7 +141,7 @@ def table_xlsx(title: str, kinds: list[str], rows: list[Row]) -> bytes:
 @require("meeting.view")
 def compliance_calendar(request: HttpRequest) -> HttpResponse:
     """One org's year (or quarter): months down, kinds of meeting across, the dates held."""
-    user = _user(request)
+    user = current_user(request)
     org = _focus(request, user)
     period = _period(request, compliance.year_slot(timezone.localdate().year))
     if period.per == "month":

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tiejun.accounts import audit
-from tiejun.accounts.decorators import require
+from tiejun.accounts.decorators import current_user, require
 from tiejun.accounts.models import User
 from tiejun.life import talks
 from tiejun.life.forms import LifeEventForm, TalkFilterForm, TalkForm
@@ -29,7 +29,6 @@ from tiejun.life.views import (
     _download,
     _errors_to_form,
     _is_htmx,
-    _user,
 )
 from tiejun.org.access import get_org_for_user, scope_root
 from tiejun.org.models import Org, subtree_q
@@ -77,7 +76,7 @@ def _page_org(request: HttpRequest, user: User) -> Org:
 
 @require("talk.view")
 def talk_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     form = TalkFilterForm(request.GET or None, user=user)
     can_manage = user.can("talk.manage")
     context: dict[str, Any] = {
@@ -95,7 +94,7 @@ def talk_list(request: HttpRequest) -> HttpResponse:
 @require("talk.view")
 def talk_export(request: HttpRequest) -> HttpResponse:
     """Exactly what the list's filters show, as .xlsx."""
-    user = _user(request)
+    user = current_user(request)
     form = TalkFilterForm(request.GET or None, user=user)
     rows = _filtered(user, form)
     audit.record("talk.export", request=request, detail={"filters": request.GET.dict()})
@@ -156,7 +155,7 @@ def _prefill(request: HttpRequest, user: User) -> tuple[Org, dict[str, Any]]:
 
 @require("talk.manage")
 def talk_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     org, initial = _prefill(request, user)
     data = request.POST if request.method == "POST" else None
     form = TalkForm(data, user=user, org=org, initial=initial)
@@ -176,7 +175,7 @@ def talk_create(request: HttpRequest) -> HttpResponse:
 
 @require("talk.view")
 def talk_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    talk = get_talk_for_user(_user(request), pk)
+    talk = get_talk_for_user(current_user(request), pk)
     return render(request, "life/talk_detail.html", {"talk": talk})
 
 
@@ -203,7 +202,7 @@ def _open_items(user: User, org: Org, today: dt.date) -> list[dict[str, Any]]:
 @require("talk.manage")
 def life_events(request: HttpRequest) -> HttpResponse:
     """必谈事由: register one for a member of the org, and the open ones awaiting a talk."""
-    user = _user(request)
+    user = current_user(request)
     org = _page_org(request, user)
     form = LifeEventForm(request.POST or None, org=org)
     if request.method == "POST" and form.is_valid():
@@ -243,7 +242,7 @@ def life_events(request: HttpRequest) -> HttpResponse:
 @require("talk.manage")
 def talk_baseline(request: HttpRequest) -> HttpResponse:
     """谈心谈话全覆盖: each committee member with each member of the org this year."""
-    user = _user(request)
+    user = current_user(request)
     org = _page_org(request, user)
     today = timezone.localdate()
     try:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tiejun.accounts import audit
-from tiejun.accounts.decorators import require
+from tiejun.accounts.decorators import current_user, require
 from tiejun.accounts.models import User
 from tiejun.life import documents, services
 from tiejun.life.access import get_meeting_by_token, get_meeting_for_user
@@ -43,10 +43,6 @@ from tiejun.paging import page_of, querystring_without_page
 PAGE_SIZE = 20
 FORM_BODY = "life/partials/meeting_form_body.html"
 TABS = ("info", "topics", "attendance", "minutes", "attachments")
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -83,7 +79,7 @@ def _filtered(user: User, form: MeetingFilterForm) -> QuerySet[Meeting]:
 
 @require("meeting.view")
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     form = MeetingFilterForm(request.GET or None, user=user)
     rows = _filtered(user, form)
     context = {
@@ -101,7 +97,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @require("meeting.view")
 def ledger_export(request: HttpRequest) -> HttpResponse:
     """The yearly ledger of one org's meetings (and its sub-orgs') as .xlsx."""
-    user = _user(request)
+    user = current_user(request)
     org = get_org_for_user(user, request.GET.get("org") or getattr(scope_root(user), "pk", ""))
     try:
         year = int(request.GET.get("year", timezone.localdate().year))
@@ -142,7 +138,7 @@ def _form_org(request: HttpRequest, user: User, meeting: Meeting | None) -> Org 
 
 @require("meeting.manage")
 def meeting_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     org = _form_org(request, user, None)
     data = request.POST if request.method == "POST" else None
     form = MeetingForm(
@@ -194,7 +190,7 @@ def _create_with_topics(request: HttpRequest, form: MeetingForm, user: User) -> 
 
 @require("meeting.manage")
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     meeting = get_meeting_for_user(user, pk)
     org = _form_org(request, user, meeting)
     form = MeetingForm(
@@ -226,7 +222,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require("meeting.view")
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     meeting = get_meeting_for_user(user, pk)
     tab = request.GET.get("tab", "info")
     tab = tab if tab in TABS else "info"
@@ -274,7 +270,7 @@ def _attendance_context(meeting: Meeting, form: ObserverForm | None = None) -> d
 @require_POST
 def observer_add(request: HttpRequest, pk: int) -> HttpResponse:
     """列席: found by name among the members the user may see."""
-    user = _user(request)
+    user = current_user(request)
     meeting = get_meeting_for_user(user, pk)
     form = ObserverForm(request.POST)
     if form.is_valid():
@@ -308,7 +304,7 @@ def observer_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require("meeting.manage")
 @require_POST
 def attendance_mark(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     meeting = get_meeting_for_user(user, pk)
     form = AttendanceForm(request.POST)
     if not form.is_valid():
@@ -338,7 +334,7 @@ def attendance_mark(request: HttpRequest, pk: int, member_pk: int) -> HttpRespon
 @require("meeting.manage")
 @require_POST
 def attendance_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     meeting = get_meeting_for_user(user, pk)
     try:
         services.remove_from_roster(meeting=meeting, member_id=member_pk, by=user, request=request)
@@ -350,7 +346,7 @@ def attendance_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResp
 @require("meeting.manage")
 @require_POST
 def topic_add(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     meeting = get_meeting_for_user(user, pk)
     form = AgendaTopicForm(request.POST, meeting=meeting)
     if form.is_valid():
@@ -390,7 +386,7 @@ def topic_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require("meeting.manage")
 @require_POST
 def topic_decide(request: HttpRequest, pk: int, topic_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     meeting = get_meeting_for_user(user, pk)
     topic = get_object_or_404(Topic, pk=topic_pk, meeting=meeting)
     outcome = request.POST.get("outcome", "")
@@ -406,7 +402,7 @@ def topic_decide(request: HttpRequest, pk: int, topic_pk: int) -> HttpResponse:
 @require("meeting.manage")
 @require_POST
 def meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     meeting = get_meeting_for_user(user, pk)
     status = request.POST.get("status", "")
     if status not in Meeting.Status.values:
@@ -424,7 +420,7 @@ def meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require("meeting.manage")
 @require_POST
 def minutes_save(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     meeting = get_meeting_for_user(user, pk)
     form = MinutesForm(request.POST)
     if form.is_valid():
@@ -461,7 +457,7 @@ def minutes_save(request: HttpRequest, pk: int) -> HttpResponse:
 @require("meeting.manage")
 @require_POST
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     meeting = get_meeting_for_user(user, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid() and meeting.is_editable:
@@ -499,7 +495,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require("meeting.view")
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
-    meeting = get_meeting_for_user(_user(request), pk)
+    meeting = get_meeting_for_user(current_user(request), pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, meeting=meeting)
     response = FileResponse(
         attachment.file.open("rb"),
@@ -512,7 +508,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 
 @require("meeting.view")
 def minutes_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_meeting_for_user(_user(request), pk)
+    meeting = get_meeting_for_user(current_user(request), pk)
     audit.record("meeting.minutes_export", request=request, obj=meeting)
     filename = f"{meeting.held_on:%Y%m%d}{meeting.title}纪要.docx"
     return _download(documents.minutes_docx(meeting), filename, documents.DOCX_TYPE)
@@ -520,7 +516,7 @@ def minutes_docx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require("meeting.view")
 def sign_sheet_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_meeting_for_user(_user(request), pk)
+    meeting = get_meeting_for_user(current_user(request), pk)
     audit.record("meeting.sign_sheet_export", request=request, obj=meeting)
     return _download(
         documents.sign_sheet_docx(meeting),
@@ -531,7 +527,7 @@ def sign_sheet_docx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require("meeting.manage")
 def meeting_qr(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_meeting_for_user(_user(request), pk)
+    meeting = get_meeting_for_user(current_user(request), pk)
     url = request.build_absolute_uri(reverse("life:sign_in", args=[meeting.sign_in_token]))
     context = {"meeting": meeting, "url": url, "qr": svg_data_url(url)}
     if _is_htmx(request):
@@ -542,7 +538,7 @@ def meeting_qr(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def sign_in(request: HttpRequest, token: str) -> HttpResponse:
     """The page a phone opens from the code: the meeting, and one big 签到 button."""
-    user = _user(request)
+    user = current_user(request)
     if not user.can("meeting.view"):
         raise PermissionDenied
     meeting = get_meeting_by_token(user, token)
@@ -575,7 +571,7 @@ def sign_in(request: HttpRequest, token: str) -> HttpResponse:
 @require("meeting.manage")
 def topic_registrations(request: HttpRequest) -> HttpResponse:
     """议题预登记: the org's topics waiting for a meeting, and the form to register one."""
-    user = _user(request)
+    user = current_user(request)
     org = _form_org(request, user, None)
     if org is None:
         raise PermissionDenied
@@ -617,7 +613,7 @@ def topic_registrations(request: HttpRequest) -> HttpResponse:
 @require("meeting.view")
 def lecture_cycles(request: HttpRequest) -> HttpResponse:
     """党课 一月一主题: each month's theme with its three stages side by side."""
-    user = _user(request)
+    user = current_user(request)
     org = _form_org(request, user, None)
     if org is None:
         raise PermissionDenied

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from tiejun.accounts import audit
-from tiejun.accounts.decorators import require
+from tiejun.accounts.decorators import current_user, require
 from tiejun.accounts.models import User
 from tiejun.org import services
 from tiejun.org.access import get_member_for_user, get_org_for_user, scope_root
@@ -35,17 +35,13 @@ from tiejun.paging import page_of, querystring_without_page
 PAGE_SIZE = 20
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _page(request: HttpRequest, queryset: QuerySet[Any], *, cap: int | None = None) -> Any:
     return page_of(request, queryset, PAGE_SIZE, cap=cap)
 
 
 @require("org.view")
 def tree(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     root = scope_root(user)
     if root is None:
         raise PermissionDenied
@@ -79,14 +75,14 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 @require("org.view")
 def tree_children(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_org_for_user(_user(request), pk)
+    org = get_org_for_user(current_user(request), pk)
     children = org.children.order_by("sort_order", "code")
     return render(request, "org/partials/tree_children.html", {"children": children})
 
 
 @require("org.manage")
 def org_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     initial = {}
     if request.GET.get("parent"):
         initial["parent"] = get_org_for_user(user, request.GET["parent"])
@@ -100,7 +96,7 @@ def org_create(request: HttpRequest) -> HttpResponse:
 
 @require("org.manage")
 def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     org = get_org_for_user(user, pk)
     form = OrgForm(request.POST or None, instance=org, user=user)
     if request.method == "POST" and form.is_valid():
@@ -123,7 +119,7 @@ def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require("org.manage")
 def committee_create(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     org = get_org_for_user(user, pk)
     form = CommitteeForm(request.POST or None, org=org)
     if request.method == "POST" and form.is_valid():
@@ -143,7 +139,7 @@ def committee_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require("org.manage")
 def seat_create(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     org = get_org_for_user(user, pk)
     committee = org.current_committee()
     if committee is None:
@@ -167,7 +163,7 @@ def seat_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require("org.manage")
 @require_POST
 def seat_delete(request: HttpRequest, pk: int, seat_pk: int) -> HttpResponse:
-    org = get_org_for_user(_user(request), pk)
+    org = get_org_for_user(current_user(request), pk)
     seat = get_object_or_404(CommitteeSeat, pk=seat_pk, committee__org=org)
     audit.record("committee.seat_remove", request=request, obj=seat)
     seat.delete()
@@ -202,7 +198,7 @@ def _filtered_members(
 
 @require("member.view")
 def member_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     form = MemberFilterForm(request.GET or None)
     rows, org, as_of = _filtered_members(user, form)
     searching = form.is_valid() and bool(form.cleaned_data.get("q"))
@@ -229,7 +225,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 def member_export(request: HttpRequest) -> HttpResponseBase:
     from tiejun.org.exchange import export_response
 
-    user = _user(request)
+    user = current_user(request)
     rows, _org, as_of = _filtered_members(user, MemberFilterForm(request.GET or None))
     if as_of:
         rows = Member.objects.filter(pk__in=rows.values("member_id")).order_by(
@@ -245,7 +241,7 @@ def member_export(request: HttpRequest) -> HttpResponseBase:
 
 
 def _member_page(request: HttpRequest, member: Member, revealed_id: str = "") -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     context = {
         "member": member,
         "timeline": timeline_for(member),
@@ -263,7 +259,7 @@ def _member_page(request: HttpRequest, member: Member, revealed_id: str = "") ->
 @require("member.view")
 @never_cache
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    member = get_member_for_user(_user(request), pk)
+    member = get_member_for_user(current_user(request), pk)
     # Opening a record shows personal data (SECURITY.md item 11); lists show it masked only.
     audit.record("member.view", request=request, obj=member)
     return _member_page(request, member)
@@ -273,7 +269,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @never_cache  # the full number must not stay in a browser or proxy cache
 def member_reveal(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     member = get_member_for_user(user, pk)
     if not user.may_reveal_personal_data:
         audit.record("member.reveal", request=request, obj=member, result="denied")
@@ -292,7 +288,7 @@ def member_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require("member.manage")
 def member_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     initial = {}
     if request.GET.get("org"):
         initial["org"] = get_org_for_user(user, request.GET["org"])
@@ -310,7 +306,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
 
 @require("member.manage")
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     member = get_member_for_user(user, pk)
     form = MemberForm(request.POST or None, instance=member, user=user)
     if request.method == "POST" and form.is_valid():
@@ -337,7 +333,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require("org.manage")
 def dual_life_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Attach a leader to a branch as an ordinary member (双重组织生活)."""
-    user = _user(request)
+    user = current_user(request)
     member = get_member_for_user(user, pk)
     form = DualLifeForm(request.POST or None, user=user, member=member)
     if request.method == "POST" and form.is_valid():
@@ -351,7 +347,7 @@ def dual_life_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require("org.manage")
 @require_POST
 def dual_life_end(request: HttpRequest, pk: int, dual_pk: int) -> HttpResponse:
-    member = get_member_for_user(_user(request), pk)
+    member = get_member_for_user(current_user(request), pk)
     dual = get_object_or_404(DualLife, pk=dual_pk, member=member, until__isnull=True)
     dual.until = dt.date.today()
     dual.save(update_fields=["until"])
@@ -374,6 +370,6 @@ def home(request: HttpRequest) -> HttpResponse:
     from tiejun.org.stats import home_numbers
     from tiejun.reminders.inbox import inbox_for
 
-    user = _user(request)
+    user = current_user(request)
     context = {"numbers": home_numbers(user), "root": scope_root(user), "inbox": inbox_for(user)}
     return render(request, "home.html", context)

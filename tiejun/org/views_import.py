@@ -25,7 +25,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from tiejun.accounts.decorators import require
+from tiejun.accounts.decorators import current_user, require
 from tiejun.accounts.models import User
 from tiejun.lib.tabular import TableError, inspect_file
 from tiejun.org.exchange import error_workbook, template_workbook, xlsx_response
@@ -110,16 +110,12 @@ def _remove_stale_uploads() -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @require("member.import")
 def import_start(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            upload = store_upload(form.cleaned_data["file"], _user(request))
+            upload = store_upload(form.cleaned_data["file"], current_user(request))
         except TableError as error:
             form.add_error("file", error.message)
         else:
@@ -130,7 +126,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
 
 @require("member.import")
 def import_preview(request: HttpRequest, token: str) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     upload = upload_for_user(user, token)
     plan = plan_import(path=upload.path, kind=upload.kind, user=user)
     return render(request, "org/import_preview.html", {"upload": upload, "plan": plan})
@@ -139,7 +135,7 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
 @require("member.import")
 @require_POST
 def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     upload = upload_for_user(user, token)
     try:
         plan = import_members(path=upload.path, kind=upload.kind, user=user, source=upload.name,
@@ -162,7 +158,7 @@ def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 @require("member.import")
 def import_errors(request: HttpRequest, token: str) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     upload = upload_for_user(user, token)
     plan = plan_import(path=upload.path, kind=upload.kind, user=user)
     return xlsx_response(

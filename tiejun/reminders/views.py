@@ -4,8 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from tiejun.accounts.decorators import require
-from tiejun.accounts.models import User
+from tiejun.accounts.decorators import current_user, require
 from tiejun.paging import page_of
 from tiejun.reminders.inbox import get_reminder_for_user, inbox_queryset
 from tiejun.reminders.models import Stage
@@ -13,14 +12,10 @@ from tiejun.reminders.models import Stage
 PAGE_SIZE = 20
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @require("reminder.view")
 def inbox(request: HttpRequest) -> HttpResponse:
     """All my open reminders, overdue first, filtered by stage; the same URL serves htmx."""
-    reminders = inbox_queryset(_user(request))
+    reminders = inbox_queryset(current_user(request))
     stage = request.GET.get("stage", "")
     if stage in Stage.values:
         reminders = reminders.filter(stage=stage)
@@ -45,7 +40,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def open_reminder(request: HttpRequest, pk: int) -> HttpResponse:
     """Follow a reminder to its object. Opening changes nothing: an item leaves the inbox when
     its condition is resolved, not when it is read."""
-    reminder = get_reminder_for_user(_user(request), pk)
+    reminder = get_reminder_for_user(current_user(request), pk)
     # The stored link is ours, but check it anyway: an open redirect would be a phishing aid.
     if not url_has_allowed_host_and_scheme(reminder.url, allowed_hosts=None):
         return redirect("reminders:inbox")
