@@ -22,8 +22,9 @@ def test_the_secretary_records_a_committee_meeting_and_an_unregistered_topic_is_
     login(page, "secretary", PASSWORD)
     page.click("text=组织生活")
     page.click("text=登记会议")
-    with page.expect_response(lambda r: "/meetings/new/" in r.url and "kind=committee" in r.url):
-        page.select_option("#id_kind", "committee")  # the form reloads for a 支委会
+    page.select_option("#id_kind", "committee")
+    # The form body reloads for a 支委会; typing before the swap lands would be thrown away.
+    page.wait_for_selector("#meeting-form-body[data-kind=committee]")
     page.wait_for_selector("text=研究确定发展对象")
     page.fill("#id_title", "2026年11月支委会")
     page.fill("#id_held_on", today.isoformat())
