@@ -5,7 +5,9 @@ gunicorn in production mode, sign in as `office` (the whole tree) and as `secret
 branch), and load each endpoint with a few client processes. Every figure stands beside the
 trivial view's figure from the same server in the same run, measured in interleaved rounds, so
 the ratio holds on a noisy shared machine where absolute numbers do not. Then the member import
-(bench/import_bench.py) on 10,000 rows. The table goes to stdout and bench/results/latest.md.
+(bench/import_bench.py) on 10,000 rows, the compliance engine over a quarter of 50,000 orgs
+(bench/compliance_bench.py) and every reminder rule (bench/reminders_bench.py). The table goes
+to stdout and bench/results/latest.md.
 
     make bench                              # 500,000 members, both databases
     make bench BENCH_ARGS="--members 50000" # a quick run
@@ -184,6 +186,31 @@ def import_figure(rows: int) -> str:
     )
 
 
+COMPLIANCE_TARGET_S = 10.0  # one quarter over 50,000 orgs (issue: organizational life)
+
+
+def compliance_figure(orgs: int) -> str:
+    """bench/compliance_bench.py: one quarter over the whole tree and over half of it."""
+    from bench import compliance_bench
+
+    result = compliance_bench.run(orgs)
+    verdict = "met" if result["full"] <= COMPLIANCE_TARGET_S else "MISSED"
+    return (
+        f"compliance {compliance_bench.PERIOD} over {result['full_orgs']:,} orgs: "
+        f"**{result['full']:.2f} s** (target ≤ {COMPLIANCE_TARGET_S:g} s: {verdict}), "
+        f"{result['full_queries']} queries; half the tree ({result['half_orgs']:,} orgs) "
+        f"{result['half']:.2f} s, {result['half_queries']} queries"
+    )
+
+
+def reminders_figure(orgs: int, members: int) -> str:
+    """bench/reminders_bench.py: every reminder rule, cold (all created) and warm (all kept)."""
+    from bench import reminders_bench
+
+    slower = reminders_bench.run(orgs, members)
+    return f"reminders over {orgs:,} orgs / {members:,} members: {slower:.2f} s (cold or warm)"
+
+
 def render(rows: list[Row], notes: list[str], args: argparse.Namespace) -> str:
     lines = [
         f"# Tiejun benchmark, {dt.datetime.now():%Y-%m-%d %H:%M}",
@@ -227,6 +254,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=1.0, help="per endpoint, not counted")
     parser.add_argument("--import-rows", type=int, default=10_000)
     parser.add_argument(
+        "--orgs", type=int, default=50_000, help="orgs of the compliance and reminder benchmarks"
+    )
+    parser.add_argument(
         "--reuse-data",
         action="store_true",
         help="reuse a database of this size built by older migrations or demo "
@@ -254,6 +284,9 @@ def main(argv: list[str] | None = None) -> int:
         notes.append(note)
     imported = import_figure(args.import_rows)
     notes.append(imported)
+    compliance = compliance_figure(args.orgs)
+    notes.append(compliance)
+    notes.append(reminders_figure(args.orgs, args.members))
     notes.append(f"whole run: {time.monotonic() - started:.0f} s")
     report = render(rows, notes, args)
     print("\n" + report)
@@ -266,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
         if row.verdict == "MISSED"
     ]
     missed += ["import"] if "MISSED" in imported else []
+    missed += ["compliance"] if "MISSED" in compliance else []
     if missed:
         print(
             f"Targets missed: {'; '.join(missed)}. Report: {results / 'latest.md'}", file=sys.stderr
