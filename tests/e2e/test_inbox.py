@@ -65,3 +65,13 @@ def test_the_member_sees_his_own_reminder_on_a_phone(phone, people):
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390  # no horizontal scrolling
     shot(phone, "inbox-home-phone")
+
+
+def test_a_long_account_name_fits_a_phone(phone, people):
+    people.office.display_name = "机关党委办公室组织科"
+    people.office.save(update_fields=["display_name"])
+    login(phone, "office", PASSWORD)
+    phone.locator("#inbox").wait_for()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert phone.locator(".tj-topbar-user .dropdown-toggle").is_visible()
+    shot(phone, "topbar-long-name-phone")
