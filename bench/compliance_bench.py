@@ -15,18 +15,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import json
-import os
 import random
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-VAR = ROOT / "var" / "bench"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.databases import migrations_digest, run_python, scratch_env, scratch_sqlite
+
 TODAY = dt.date(2026, 11, 23)
 PERIOD = "2026-Q3"
 SEED = 11
@@ -35,47 +34,10 @@ MEMBERS_PER_BRANCH = 10
 BATCH = 5000
 
 
-def _key(orgs: int) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(ROOT.glob("tiejun/*/migrations/*.py")):
-        digest.update(path.read_bytes())
-    digest.update(Path(__file__).read_bytes())
-    return f"{orgs}-{digest.hexdigest()[:10]}"
-
-
-def _env(db: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{db}",
-        "TIEJUN_VAR_DIR": str(VAR),
-        "TIEJUN_DATA_KEY_FILE": str(VAR / "data.key"),
-        "DJANGO_SETTINGS_MODULE": "tiejun.settings",
-        "PYTHONPATH": str(ROOT),
-    }
-
-
-def _python(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
-    )
-    if done.returncode:
-        raise RuntimeError(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
-
-
 def database(orgs: int) -> Path:
-    """var/bench/compliance-<size>-<hash>.sqlite3, built on first use, renamed when complete."""
-    VAR.mkdir(parents=True, exist_ok=True)
-    db = VAR / f"compliance-{_key(orgs)}.sqlite3"
-    if db.exists():
-        return db
-    partial = db.with_suffix(".partial")
-    partial.unlink(missing_ok=True)
-    env = _env(partial)
-    _python(env, "manage.py", "migrate", "-v", "0")
-    _python(env, __file__, "--inner-build", "--orgs", str(orgs))
-    partial.rename(db)
-    return db
+    """var/bench/compliance-<size>-<hash>.sqlite3, built on first use."""
+    key = migrations_digest(Path(__file__))
+    return scratch_sqlite(f"compliance-{orgs}-{key}", __file__, "--orgs", str(orgs))
 
 
 def _tree(orgs: int) -> list[tuple[int, int | None, str, str]]:
@@ -263,7 +225,7 @@ def _measure(orgs: int) -> dict[str, Any]:
 def run(orgs: int = 50_000) -> dict[str, Any]:
     """Seconds for one quarter over the whole tree and over half of it, with the query counts."""
     db = database(orgs)
-    out = _python(_env(db), __file__, "--inner-measure", "--orgs", str(orgs))
+    out = run_python(scratch_env(db), __file__, "--inner-measure", "--orgs", str(orgs))
     result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     print(
         f"compliance {PERIOD} on {result['full_orgs']:,} orgs: {result['full']:.2f} s "

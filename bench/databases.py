@@ -55,13 +55,54 @@ def base_env(database_url: str) -> dict[str, str]:
     }
 
 
-def manage(env: dict[str, str], *args: str) -> str:
+def run_python(env: dict[str, str], *args: str) -> str:
+    """A Python process in the project root; its stdout, or RuntimeError with all it printed."""
     done = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+        [PYTHON, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )
     if done.returncode:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+        raise RuntimeError(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
     return done.stdout
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    return run_python(env, "manage.py", *args)
+
+
+def migrations_digest(*extra: Path) -> str:
+    """Changes when a migration (or one of `extra`, the builder's own code) changes."""
+    digest = hashlib.sha256()
+    for path in [*sorted(ROOT.glob("tiejun/*/migrations/*.py")), *extra]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def scratch_env(db: Path) -> dict[str, str]:
+    """Environment of a process on a scratch SQLite file of a benchmark (plain settings)."""
+    return {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{db}",
+        "TIEJUN_VAR_DIR": str(VAR),
+        "TIEJUN_DATA_KEY_FILE": str(VAR / "data.key"),
+        "DJANGO_SETTINGS_MODULE": "tiejun.settings",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def scratch_sqlite(name: str, script: str, *build_args: str) -> Path:
+    """var/bench/NAME.sqlite3, migrated and filled by `script --inner-build BUILD_ARGS` on
+    first use; renamed into place only when complete, so a broken build is never reused."""
+    VAR.mkdir(parents=True, exist_ok=True)
+    db = VAR / f"{name}.sqlite3"
+    if db.exists():
+        return db
+    partial = db.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    env = scratch_env(partial)
+    manage(env, "migrate", "-v", "0")
+    run_python(env, script, "--inner-build", *build_args)
+    partial.rename(db)
+    return db
 
 
 @dataclass

@@ -12,63 +12,26 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import json
-import os
 import random
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-VAR = ROOT / "var" / "bench"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.databases import migrations_digest, run_python, scratch_env, scratch_sqlite
+
 TODAY = dt.date(2026, 11, 23)
 SEED = 7
 COMMITTEES_PER_ROOT = 500  # 党委 under the top 党委; the rest are branches under them
 
 
-def _key(orgs: int, members: int) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(ROOT.glob("tiejun/*/migrations/*.py")):
-        digest.update(path.read_bytes())
-    return f"{orgs}-{members}-{digest.hexdigest()[:10]}"
-
-
-def _env(db: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{db}",
-        "TIEJUN_VAR_DIR": str(VAR),
-        "TIEJUN_DATA_KEY_FILE": str(VAR / "data.key"),
-        "DJANGO_SETTINGS_MODULE": "tiejun.settings",
-        "PYTHONPATH": str(ROOT),
-    }
-
-
-def _python(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
-    )
-    if done.returncode:
-        raise RuntimeError(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
-
-
 def database(orgs: int, members: int) -> Path:
-    """The benchmark file, built on first use; renamed into place only when complete."""
-    VAR.mkdir(parents=True, exist_ok=True)
-    db = VAR / f"reminders-{_key(orgs, members)}.sqlite3"
-    if db.exists():
-        return db
-    partial = db.with_suffix(".partial")
-    partial.unlink(missing_ok=True)
-    env = _env(partial)
-    _python(env, "manage.py", "migrate", "-v", "0")
-    _python(env, __file__, "--inner-build", "--orgs", str(orgs), "--members", str(members))
-    partial.rename(db)
-    return db
+    """var/bench/reminders-<orgs>-<members>-<hash>.sqlite3, built on first use."""
+    name = f"reminders-{orgs}-{members}-{migrations_digest()}"
+    return scratch_sqlite(name, __file__, "--orgs", str(orgs), "--members", str(members))
 
 
 def _build(orgs: int, members: int) -> None:
@@ -165,7 +128,7 @@ def _measure() -> dict[str, Any]:
 def run(orgs: int = 50_000, members: int = 500_000) -> float:
     """Seconds of the slower of a cold and a warm evaluation of every rule."""
     db = database(orgs, members)
-    out = _python(_env(db), __file__, "--inner-measure")
+    out = run_python(scratch_env(db), __file__, "--inner-measure")
     result = json.loads(out.strip().splitlines()[-1])
     print(
         f"reminders on {orgs:,} orgs / {members:,} members: cold {result['cold']:.2f} s "
