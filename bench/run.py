@@ -60,6 +60,7 @@ ENDPOINTS = (
     Endpoint("member list page 500", "/members/?page=500"),
     Endpoint("member search 张伟", f"/members/?q={SEARCH}"),
     Endpoint("org tree page", "/org/"),
+    Endpoint("home page", "/"),
 )
 USERS = ("office", "secretary")
 P95_LIMIT_MS = 100.0

@@ -251,6 +251,9 @@ TIEJUN_LIST_COUNT_CAP = envint("TIEJUN_LIST_COUNT_CAP", 10_000)
 # A name search cannot use an index, so it stops counting sooner.
 TIEJUN_SEARCH_COUNT_CAP = envint("TIEJUN_SEARCH_COUNT_CAP", 1_000)
 
+# The home page's member and org counts are this many seconds old at most (tiejun/org/stats.py).
+TIEJUN_HOME_NUMBERS_SECONDS = envint("TIEJUN_HOME_NUMBERS_SECONDS", 300)
+
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_LIMIT = 200
 
