@@ -112,10 +112,10 @@ def compliance_export(request: HttpRequest) -> HttpResponse:
 
 
 def table_xlsx(title: str, kinds: list[str], rows: list[Row]) -> bytes:
-    import xlsxwriter
+    from tiejun.lib import xlsx
 
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsx.workbook(buffer, in_memory=True)
     sheet = book.add_worksheet(_("合规情况"))
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "bg_color": "#F7F8FA", "border": 1})

@@ -325,10 +325,10 @@ LEDGER_HEADERS = [
 
 def ledger_xlsx(*, org: Org, year: int, meetings: Iterable[Meeting]) -> bytes:
     """组织生活台账: every meeting of the year, and a count per org and kind."""
-    import xlsxwriter
+    from tiejun.lib import xlsx
 
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsx.workbook(buffer, in_memory=True)
     title = book.add_format({"bold": True, "font_size": 14, "font_name": "宋体"})
     head = book.add_format(
         {

@@ -102,10 +102,10 @@ def talk_export(request: HttpRequest) -> HttpResponse:
 
 
 def _talks_xlsx(rows: QuerySet[Talk]) -> bytes:
-    import xlsxwriter
+    from tiejun.lib import xlsx
 
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsx.workbook(buffer, in_memory=True)
     head = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1, "font_name": "宋体"})
     cell = book.add_format({"border": 1, "font_name": "宋体", "valign": "top", "text_wrap": True})
     sheet = book.add_worksheet(_("谈话记录"))

@@ -18,7 +18,7 @@ import xlsxwriter
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse
 
-from tiejun.lib import idcard
+from tiejun.lib import idcard, xlsx
 from tiejun.lib.ethnicity import ETHNIC_GROUPS
 from tiejun.org.importer import EXAMPLE_MARK, HEADERS, ORG_CODE_HEADER, REQUIRED, Problem
 from tiejun.org.models import EDUCATION_CHOICES, Member
@@ -78,7 +78,7 @@ def _member_cells(member: Member, *, reveal: bool) -> list[Any]:
 
 def write_members(members: Iterable[Member], target: IO[bytes] | str, *, reveal: bool) -> int:
     """Write the member sheet to a file or path, row by row in constant memory; rows written."""
-    book = xlsxwriter.Workbook(target, {"constant_memory": True})
+    book = xlsx.workbook(target, constant_memory=True)
     formats = _formats(book)
     sheet = book.add_worksheet("党员名册")
     names = [*HEADERS, "org_code"]
@@ -148,7 +148,7 @@ def template_workbook() -> bytes:
     """The import template: standard headers, text-formatted ID and phone columns, an example
     row the importer skips, and a sheet of instructions and allowed values."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsx.workbook(buffer, in_memory=True)
     formats = _formats(book)
     sheet = book.add_worksheet("党员信息")
     names = list(HEADERS)
@@ -201,7 +201,7 @@ def _add_choices(book: Any, sheet: Any, names: list[str], formats: dict[str, Any
 def error_workbook(problems: Iterable[Problem]) -> bytes:
     """The errors of a failed import as a sheet: 行号, 列, 原因."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsx.workbook(buffer, in_memory=True)
     formats = _formats(book)
     sheet = book.add_worksheet("错误清单")
     sheet.set_column(0, 0, 8)
