@@ -42,3 +42,17 @@ def test_the_secretary_reads_it_on_a_phone(phone, people):
     phone.wait_for_selector("h1 >> text=三会一课合规")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     shot(phone, "compliance-phone")
+
+
+def test_the_home_page_fills_in_this_quarters_panel_on_a_phone(phone, people):
+    from django.utils import timezone
+
+    meeting = make_meeting(people.branch_a, "theme_day", timezone.localdate())
+    services.hold_meeting(meeting=meeting, by=None)
+    login(phone, "secretary", PASSWORD)
+    phone.wait_for_selector("#compliance-summary .tj-bars")  # loaded after the page
+    theme_day = phone.locator("#compliance-summary li", has_text="主题党日")
+    assert "1/" in theme_day.inner_text()
+    assert theme_day.locator("rect.tj-bar-fill").get_attribute("width") != "0"
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "home-compliance-phone")

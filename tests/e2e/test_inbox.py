@@ -68,6 +68,9 @@ def test_the_member_sees_his_own_reminder_on_a_phone(phone, people):
 
 
 def test_a_long_account_name_fits_a_phone(phone, people):
+    _reminders(people)  # the 待办 button with its count takes room too
+    people.root.name = "中共某省生态环境厅机关委员会"
+    people.root.save(update_fields=["name"])
     people.office.display_name = "机关党委办公室组织科"
     people.office.save(update_fields=["display_name"])
     login(phone, "office", PASSWORD)

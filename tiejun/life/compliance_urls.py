@@ -8,4 +8,5 @@ urlpatterns = [
     path("compliance/", compliance_views.compliance_table, name="compliance"),
     path("compliance/export.xlsx", compliance_views.compliance_export, name="compliance_export"),
     path("compliance/calendar/", compliance_views.compliance_calendar, name="compliance_calendar"),
+    path("compliance/summary/", compliance_views.compliance_summary, name="compliance_summary"),
 ]

@@ -8,7 +8,9 @@ import io
 from typing import Any
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -85,6 +87,38 @@ def _chart(rows: list[Row]) -> dict[str, Any]:
         "names": [row.org.name for row in shown],
         "rates": [float(row.totals.rate or 0) for row in shown],
     }
+
+
+@require("meeting.view")
+def compliance_summary(request: HttpRequest) -> HttpResponse:
+    """The home page's panel, loaded after the page: this quarter of the user's whole scope."""
+    user = current_user(request)
+    org = scope_root(user)
+    if org is None or user.is_member_only:
+        return HttpResponse("")
+    period = compliance.current_quarter()
+    context = {"org": org, "period": period, "summary": _summary(user, org, period)}
+    return render(request, "life/partials/compliance_summary.html", context)
+
+
+def _summary(user: User, org: Org, period: Slot) -> dict[str, Any]:
+    """The total row of the table as plain data, computed once per subtree and quarter in the
+    home numbers' cache time: over a ministry's 50,000 orgs it takes seconds (bench/)."""
+    key = f"home:compliance:v1:{org.path}:{period.code}"
+    summary: dict[str, Any] | None = cache.get(key)
+    if summary is None:
+        table = _table(user, org, period)
+        total = compliance.total_row(table, table.orgs[org.pk], table.kinds)
+        kinds = [
+            {"label": compliance.kind_label(kind), "word": cell.word, "tag": cell.tag,
+             "held": cell.held, "expected": cell.expected,
+             "percent": min(100, round(100 * cell.held / cell.expected))}
+            for kind, cell in zip(table.kinds, total.cells, strict=True)
+            if cell.expected
+        ]  # fmt: skip
+        summary = {"rate": total.rate_text, "kinds": kinds}
+        cache.set(key, summary, settings.TIEJUN_HOME_NUMBERS_SECONDS)
+    return summary
 
 
 def _period_choices(period: Slot) -> list[tuple[str, str]]:

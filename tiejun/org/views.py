@@ -371,5 +371,11 @@ def home(request: HttpRequest) -> HttpResponse:
     from tiejun.reminders.inbox import inbox_for
 
     user = current_user(request)
-    context = {"numbers": home_numbers(user), "root": scope_root(user), "inbox": inbox_for(user)}
+    context = {
+        "numbers": home_numbers(user),
+        "root": scope_root(user),
+        "inbox": inbox_for(user),
+        # Loaded after the page (hx-trigger="load"): over a big tree it takes a while.
+        "show_compliance": user.can("meeting.view") and not user.is_member_only,
+    }
     return render(request, "home.html", context)
