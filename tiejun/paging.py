@@ -17,19 +17,30 @@ from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 
-def count_upto(queryset: QuerySet[Any], cap: int) -> int:
-    """The number of rows, or cap + 1 when there are more than cap."""
-    return int(queryset.order_by()[: cap + 1].count())
+def count_upto(queryset: QuerySet[Any], cap: int, *, ordered: bool = False) -> int:
+    """The number of rows, or cap + 1 when there are more than cap.
+
+    `ordered` keeps the queryset's ordering in the count: for a list ordered like an index that
+    also covers its filters (members by org_path, name, id), PostgreSQL then walks that index
+    and stops at the cap (an index-only scan, 3 ms at 500,000 members) where it plans the
+    unordered LIMIT as a sequential scan of the wide rows (20–160 ms). Not for a filter the
+    index does not hold (a name search): then the ordered walk reads every row the slow way.
+    """
+    rows = queryset if ordered else queryset.order_by()
+    return int(rows[: cap + 1].count())
 
 
 class CappedPaginator(Paginator):
-    def __init__(self, object_list: Any, per_page: int, *, cap: int | None = None) -> None:
+    def __init__(
+        self, object_list: Any, per_page: int, *, cap: int | None = None, ordered: bool = False
+    ) -> None:
         super().__init__(object_list, per_page)
         self.cap = cap or settings.TIEJUN_LIST_COUNT_CAP
+        self.ordered = ordered
 
     @cached_property
     def count(self) -> int:
-        return count_upto(self.object_list, self.cap)  # type: ignore[arg-type]
+        return count_upto(self.object_list, self.cap, ordered=self.ordered)  # type: ignore[arg-type]
 
     @property
     def is_capped(self) -> bool:
@@ -37,10 +48,17 @@ class CappedPaginator(Paginator):
 
 
 def page_of(
-    request: HttpRequest, rows: QuerySet[Any], per_page: int, *, cap: int | None = None
+    request: HttpRequest,
+    rows: QuerySet[Any],
+    per_page: int,
+    *,
+    cap: int | None = None,
+    ordered: bool = False,
 ) -> Page:
-    """The requested page (a bad or too-large number gives the nearest page)."""
-    return CappedPaginator(rows, per_page, cap=cap).get_page(request.GET.get("page"))
+    """The requested page (a bad or too-large number gives the nearest page); `ordered` as in
+    count_upto."""
+    paginator = CappedPaginator(rows, per_page, cap=cap, ordered=ordered)
+    return paginator.get_page(request.GET.get("page"))
 
 
 def querystring_without_page(request: HttpRequest) -> str:

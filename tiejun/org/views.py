@@ -35,8 +35,10 @@ from tiejun.paging import page_of, querystring_without_page
 PAGE_SIZE = 20
 
 
-def _page(request: HttpRequest, queryset: QuerySet[Any], *, cap: int | None = None) -> Any:
-    return page_of(request, queryset, PAGE_SIZE, cap=cap)
+def _page(
+    request: HttpRequest, queryset: QuerySet[Any], *, cap: int | None = None, ordered: bool = False
+) -> Any:
+    return page_of(request, queryset, PAGE_SIZE, cap=cap, ordered=ordered)
 
 
 @require("org.view")
@@ -207,7 +209,8 @@ def member_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "org": org,
         "as_of": as_of,
-        "page": _page(request, rows, cap=cap),
+        # Counted along the member index, unless a search or a past date filters otherwise.
+        "page": _page(request, rows, cap=cap, ordered=not searching and as_of is None),
         "querystring_no_page": querystring_without_page(request),
         "can_manage": user.can("member.manage"),
         "can_export": user.can("member.export"),

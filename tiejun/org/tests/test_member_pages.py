@@ -214,3 +214,24 @@ def test_a_big_total_is_counted_only_up_to_the_cap(client, people, settings):
     settings.TIEJUN_LIST_COUNT_CAP = 100
     api = client.get("/api/v1/members").json()
     assert (api["count"], api["count_exact"]) == (8, True)
+
+
+def _count_sql(client, url: str, params: dict) -> str:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, params).status_code == 200
+    return next(q["sql"] for q in captured.captured_queries if "COUNT(*)" in q["sql"])
+
+
+@pytest.mark.parametrize("url", ["/members/", "/api/v1/members"])
+def test_the_count_walks_the_member_index_unless_a_name_search_filters(client, people, url):
+    for index in range(3):
+        make_member(people.branch_a, f"王{index}")
+    client.force_login(people.office)
+    plain = _count_sql(client, url, {})
+    assert 'ORDER BY "org_member"."org_path"' in plain  # an index-only scan on PostgreSQL
+    assert "ORDER BY" not in _count_sql(client, url, {"q": "王1"})
+    counted = client.get("/api/v1/members", {"q": "王"}).json()["count"]
+    assert counted == 3 and client.get("/api/v1/members").json()["count"] == 5
