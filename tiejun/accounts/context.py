@@ -28,11 +28,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return {}
-    items = []
-    for label, name, permission in MENU:
-        if permission is None or user.can(permission):
-            url = reverse(name)
-            # A page below an entry (a user's edit page under 账户管理) keeps the entry lit.
-            active = request.path == url or (url != "/" and request.path.startswith(url))
-            items.append({"label": _(label), "url": url, "active": active})
+    items = [
+        {"label": _(label), "url": reverse(name), "active": False}
+        for label, name, permission in MENU
+        if permission is None or user.can(permission)
+    ]
+    # A page below an entry (a user's edit page under 账户管理) keeps the entry lit; of entries
+    # nested in one another (党员名册 /members/, 党员导入 /members/import/) the deepest wins.
+    lit = [i for i in items if request.path == i["url"] or request.path.startswith(i["url"])]
+    lit = [i for i in lit if i["url"] != "/" or request.path == "/"]
+    if lit:
+        max(lit, key=lambda item: len(item["url"]))["active"] = True
     return {"menu": items}
