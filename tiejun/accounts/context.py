@@ -28,15 +28,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return {}
-    items = [
-        {"label": _(label), "url": reverse(name), "active": False}
+    entries = [
+        (_(label), reverse(name))
         for label, name, permission in MENU
         if permission is None or user.can(permission)
     ]
     # A page below an entry (a user's edit page under 账户管理) keeps the entry lit; of entries
     # nested in one another (党员名册 /members/, 党员导入 /members/import/) the deepest wins.
-    lit = [i for i in items if request.path == i["url"] or request.path.startswith(i["url"])]
-    lit = [i for i in lit if i["url"] != "/" or request.path == "/"]
-    if lit:
-        max(lit, key=lambda item: len(item["url"]))["active"] = True
+    under = [url for _label, url in entries if request.path.startswith(url) and url != "/"]
+    lit = max(under, key=len) if under else request.path
+    items = [{"label": label, "url": url, "active": url == lit} for label, url in entries]
     return {"menu": items}
