@@ -83,3 +83,14 @@ def shot(page, name: str) -> None:
     """Screenshots for a person to look at (var/screenshots is git-ignored)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def download_sheet(page, link_text: str, folder: Path):
+    """Click a download link and open the workbook it sends (its first sheet), as a user would."""
+    import openpyxl
+
+    with page.expect_download() as download:
+        page.click(f"text={link_text}")
+    path = folder / download.value.suggested_filename
+    download.value.save_as(path)
+    return openpyxl.load_workbook(path).active

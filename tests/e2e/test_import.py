@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import openpyxl
-
-from tests.browser import login, shot
+from tests.browser import download_sheet, login, shot
 from tiejun.org.models import Member
 from tiejun.org.tests.sheets import member_row, table, write_xlsx
 from tiejun.testing import PASSWORD
@@ -37,11 +35,7 @@ def test_the_secretary_sees_each_bad_row_then_imports_the_corrected_sheet(page, 
     assert errors[0].split("\t")[:2] == ["3", "入党日期"] and "不是存在的日期" in errors[0]
     assert errors[1].split("\t")[:2] == ["5", "所在党组织"] and "不存在的支部" in errors[1]
     shot(page, "import-errors")
-    with page.expect_download() as download:
-        page.click("text=下载错误清单")
-    saved = tmp_path / "errors.xlsx"
-    download.value.save_as(saved)
-    sheet = openpyxl.load_workbook(saved).active
+    sheet = download_sheet(page, "下载错误清单", tmp_path)
     assert [c.value for c in sheet[1]] == ["行号", "列", "原因"] and sheet.max_row == 3
     assert not Member.objects.filter(name__in=["刘德华", "陈靜", "王建国"]).exists()
 

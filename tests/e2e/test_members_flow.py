@@ -2,9 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import openpyxl
-
-from tests.browser import login, shot
+from tests.browser import download_sheet, login, shot
 from tiejun.org.models import Member
 from tiejun.testing import PASSWORD, make_id_number, make_member
 
@@ -56,11 +54,7 @@ def test_the_office_searches_and_exports_what_the_filters_show(page, people, tmp
     page.click("button >> text=查询")
     page.wait_for_selector("text=共 1 条")
     shot(page, "member-list")
-    with page.expect_download() as download:
-        page.click("text=导出 Excel")
-    path = tmp_path / "export.xlsx"
-    download.value.save_as(path)
-    sheet = openpyxl.load_workbook(path).active
+    sheet = download_sheet(page, "导出 Excel", tmp_path)
     names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]]
     assert names == ["李华"]
 
