@@ -25,18 +25,11 @@ from typing import IO, Any
 from xml.etree import ElementTree
 
 from tiejun.lib.chinese import fold_name
+from tiejun.lib.office_files import OLE2_MAGIC, ZIP_MAGIC, OfficeFileError, check_ooxml
 
 Row = tuple[int, tuple[Any, ...]]
 
 SUFFIXES = {".xlsx": "xlsx", ".xls": "xls", ".csv": "csv"}
-_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_MAGIC = b"PK\x03\x04"
-# Zip-bomb limits, read from the central directory before anything is inflated. A real member
-# workbook of 200,000 rows inflates to about 150 MB at a ratio near 10.
-MAX_UNZIPPED_BYTES = 512 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 100
-MAX_ZIP_ENTRIES = 2000
-_RATIO_CHECKED_FROM = 1024 * 1024  # tiny parts compress wildly and inflate to nothing
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 HEADER_SCAN_ROWS = 20
@@ -63,7 +56,7 @@ def inspect_file(path: Path, filename: str, *, max_bytes: int | None = None) -> 
             f"文件过大（{size / 1048576:.1f} MB），上限为 {max_bytes / 1048576:.0f} MB。"
         )
     with path.open("rb") as handle:
-        head = handle.read(len(_OLE2_MAGIC))
+        head = handle.read(len(OLE2_MAGIC))
     kind = _content_kind(path, head)
     # An .xls that is really an .xlsx (WPS does this) is fine; text posing as a workbook is not.
     if (SUFFIXES[suffix] == "csv") != (kind == "csv"):
@@ -72,10 +65,10 @@ def inspect_file(path: Path, filename: str, *, max_bytes: int | None = None) -> 
 
 
 def _content_kind(path: Path, head: bytes) -> str:
-    if head.startswith(_ZIP_MAGIC):
+    if head.startswith(ZIP_MAGIC):
         _check_xlsx_zip(path)
         return "xlsx"
-    if head == _OLE2_MAGIC:
+    if head == OLE2_MAGIC:
         return "xls"
     data = path.read_bytes()
     if b"\x00" in data and not data.startswith(_UTF16_BOMS):
@@ -86,22 +79,9 @@ def _content_kind(path: Path, head: bytes) -> str:
 
 def _check_xlsx_zip(path: Path) -> None:
     try:
-        with zipfile.ZipFile(path) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise TableError("文件已损坏，无法作为 Excel 工作簿打开。") from None
-    names = {entry.filename for entry in entries}
-    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        raise TableError("文件不是 Excel 工作簿（.xlsx），已拒绝。")
-    if len(entries) > MAX_ZIP_ENTRIES:
-        raise TableError("文件内部结构异常（条目过多），已拒绝。")
-    unzipped = sum(entry.file_size for entry in entries)
-    zipped = sum(entry.compress_size for entry in entries)
-    big = [e for e in entries if e.file_size >= _RATIO_CHECKED_FROM]
-    worst = max((e.file_size / max(e.compress_size, 1) for e in big), default=0.0)
-    overall = unzipped / max(zipped, 1) if unzipped >= _RATIO_CHECKED_FROM else 0.0
-    if unzipped > MAX_UNZIPPED_BYTES or max(worst, overall) > MAX_COMPRESSION_RATIO:
-        raise TableError("文件解压后异常巨大（疑似压缩炸弹），已拒绝。")
+        check_ooxml(path, part="xl/", label="Excel 工作簿", suffix=".xlsx")
+    except OfficeFileError as error:
+        raise TableError(error.message) from None
 
 
 def _decode_text(data: bytes) -> str:

@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from tiejun.accounts.models import User
 from tiejun.lib import chinese
+from tiejun.lib.office_files import OfficeFileError, check_ooxml
 from tiejun.life.models import (
     ALLOWED_UPLOADS,
+    OOXML_PARTS,
     Attachment,
     Attendance,
     LectureCycle,
@@ -301,13 +303,20 @@ class LectureCycleForm(forms.ModelForm):
 
 class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("类别"), choices=Attachment.Kind.choices)
-    file = forms.FileField(label=_("文件"), help_text=_("照片（jpg、png）或 PDF"))
+    file = forms.FileField(
+        label=_("文件"),
+        help_text=_("照片（jpg、png）、PDF，或 Word、Excel 格式的会议材料"),
+        # The file picker offers only what the allow-list takes.
+        widget=forms.FileInput(attrs={"accept": ",".join(f".{ext}" for ext in ALLOWED_UPLOADS)}),
+    )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
         if extension not in ALLOWED_UPLOADS:
-            raise forms.ValidationError(_("只能上传 jpg、png 图片或 PDF 文件。"))
+            raise forms.ValidationError(
+                _("只能上传 jpg、png 图片，PDF，或 Word（.docx、.doc）、Excel（.xlsx、.xls）文件。")
+            )
         if upload.size > settings.UPLOAD_MAX_BYTES:
             limit = filesizeformat(settings.UPLOAD_MAX_BYTES)
             raise forms.ValidationError(_("文件不能超过 %(limit)s。") % {"limit": limit})
@@ -315,7 +324,14 @@ class AttachmentForm(forms.Form):
         head = upload.read(len(magic))
         upload.seek(0)
         if head != magic:
-            raise forms.ValidationError(_("文件内容与扩展名不符，请上传真实的图片或 PDF。"))
+            raise forms.ValidationError(_("文件内容与扩展名不符，请上传真实的文件。"))
+        if extension in OOXML_PARTS:
+            part, label = OOXML_PARTS[extension]
+            try:
+                check_ooxml(upload, part=part, label=label, suffix=f".{extension}")
+            except OfficeFileError as error:
+                raise forms.ValidationError(error.message) from None
+            upload.seek(0)
         upload.checked_content_type = content_type
         return upload
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tiejun import rules
+from tiejun.lib.office_files import OLE2_MAGIC, ZIP_MAGIC
 from tiejun.org.models import Member, Org, subtree_q
 
 if TYPE_CHECKING:
@@ -398,7 +399,14 @@ ALLOWED_UPLOADS = {
     "jpeg": ("image/jpeg", b"\xff\xd8\xff"),
     "png": ("image/png", b"\x89PNG\r\n\x1a\n"),
     "pdf": ("application/pdf", b"%PDF-"),
+    # Meeting materials as offices write them (Word, Excel, WPS saving in their formats).
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ZIP_MAGIC),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ZIP_MAGIC),
+    "doc": ("application/msword", OLE2_MAGIC),
+    "xls": ("application/vnd.ms-excel", OLE2_MAGIC),
 }
+# Where an OOXML upload's parts must live, and what to call it in a refusal.
+OOXML_PARTS = {"docx": ("word/", "Word 文档"), "xlsx": ("xl/", "Excel 工作簿")}
 
 
 class Attachment(models.Model):

@@ -500,7 +500,8 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
     response = FileResponse(
         attachment.file.open("rb"),
         content_type=attachment.content_type,
-        as_attachment=attachment.content_type == "application/pdf",
+        # Photos open in the page; documents download (never rendered by the browser).
+        as_attachment=not attachment.content_type.startswith("image/"),
         filename=attachment.name,
     )
     return response

@@ -57,3 +57,68 @@ def test_members_cannot_upload(client, people, today):
     meeting = make_meeting(people.branch_a, held_on=today)
     client.force_login(people.member_a)
     assert _upload(client, meeting, "合影.png", PNG).status_code == 403
+
+
+def _docx() -> bytes:
+    import io
+
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("关于开展主题党日活动的方案")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_word_and_excel_materials_are_kept_and_download(client, people, today):
+    from tiejun.lib.office_files import OLE2_MAGIC
+
+    meeting = make_meeting(people.branch_a, held_on=today)
+    client.force_login(people.secretary_a)
+    content = _docx()
+    assert _upload(client, meeting, "活动方案.docx", content, kind="material").status_code == 302
+    legacy = OLE2_MAGIC + b"\x00" * 504  # a .doc or WPS file saved as .doc starts like this
+    assert _upload(client, meeting, "旧方案.doc", legacy, kind="material").status_code == 302
+    word = Attachment.objects.get(name="活动方案.docx")
+    assert word.content_type.endswith("wordprocessingml.document")
+    response = client.get(f"/meetings/{meeting.pk}/attachments/{word.pk}/")
+    assert response["Content-Disposition"].startswith("attachment")  # downloaded, not rendered
+    assert b"".join(response.streaming_content) == content
+    photo = _upload(client, meeting, "合影.png", PNG)
+    assert photo.status_code == 302
+    shown = Attachment.objects.get(name="合影.png")
+    inline = client.get(f"/meetings/{meeting.pk}/attachments/{shown.pk}/")
+    assert not inline["Content-Disposition"].startswith("attachment")
+
+
+def test_a_document_that_is_not_what_it_claims_is_refused(client, people, today):
+    meeting = make_meeting(people.branch_a, held_on=today)
+    client.force_login(people.secretary_a)
+    cases = {
+        "程序.doc": (b"MZ\x90\x00" * 4, "文件内容与扩展名不符"),
+        "压缩包.docx": (_zip({"readme.txt": b"hello"}), "文件不是 Word 文档（.docx）"),
+        "表格.docx": (
+            _zip({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<x/>"}),
+            "不是 Word 文档",
+        ),
+        "炸弹.xlsx": (
+            _zip({"[Content_Types].xml": b"<x/>", "xl/sheet.xml": b"\x00" * (20 * 1024 * 1024)}),
+            "疑似压缩炸弹",
+        ),
+    }
+    for name, (content, message) in cases.items():
+        response = _upload(client, meeting, name, content, kind="material")
+        assert message in response.content.decode(), name
+    assert not Attachment.objects.exists()
