@@ -251,6 +251,8 @@ TIEJUN_LIST_COUNT_CAP = envint("TIEJUN_LIST_COUNT_CAP", 10_000)
 # A name search cannot use an index, so it stops counting sooner.
 TIEJUN_SEARCH_COUNT_CAP = envint("TIEJUN_SEARCH_COUNT_CAP", 1_000)
 
+# Largest member export a web request builds (the command export_members has no limit).
+TIEJUN_EXPORT_MAX_ROWS = envint("TIEJUN_EXPORT_MAX_ROWS", 50_000)
 # The home page's member and org counts are this many seconds old at most (tiejun/org/stats.py).
 TIEJUN_HOME_NUMBERS_SECONDS = envint("TIEJUN_HOME_NUMBERS_SECONDS", 300)
 

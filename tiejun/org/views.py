@@ -11,7 +11,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -30,9 +32,13 @@ from tiejun.org.forms import (
 )
 from tiejun.org.models import CommitteeSeat, DualLife, Member, MemberChange, Org
 from tiejun.org.timeline import timeline_for
-from tiejun.paging import page_of, querystring_without_page
+from tiejun.paging import count_upto, page_of, querystring_without_page
 
 PAGE_SIZE = 20
+EXPORT_TOO_BIG = gettext_lazy(
+    "当前条件下的党员超过 %(limit)s 名，超出一次导出的上限。请选择下级组织分批导出；"
+    "整个名册可由系统管理员在服务器上运行 manage.py export_members 导出。"
+)
 
 
 def _page(
@@ -234,6 +240,11 @@ def member_export(request: HttpRequest) -> HttpResponseBase:
         rows = Member.objects.filter(pk__in=rows.values("member_id")).order_by(
             "org_path", "name", "id"
         )
+    limit = settings.TIEJUN_EXPORT_MAX_ROWS
+    if count_upto(rows, limit) > limit:
+        # A web request builds the workbook while the user waits: about 5,000 rows a second.
+        messages.error(request, EXPORT_TOO_BIG % {"limit": f"{limit:,}"})
+        return redirect(f"{reverse('org:member_list')}?{request.GET.urlencode()}")
     reveal = user.may_reveal_personal_data  # masked exports are for reading, not re-import
     audit.record(
         "member.export",
