@@ -421,7 +421,7 @@ class Attachment(models.Model):
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, default=Kind.photo)
     file = models.FileField(upload_to="meetings/%Y/%m/", max_length=200)
     name = models.CharField(_("文件名"), max_length=200)
-    content_type = models.CharField(max_length=60)
+    content_type = models.CharField(max_length=100)  # OOXML types run to 71 characters
     size = models.PositiveIntegerField(_("大小（字节）"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
