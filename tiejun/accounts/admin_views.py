@@ -22,7 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tiejun.accounts import audit, lockout, services
 from tiejun.accounts.audit_log import filtered_entries, xlsx_response
-from tiejun.accounts.decorators import deny, require
+from tiejun.accounts.decorators import deny, rate_limited, require
 from tiejun.accounts.forms import (
     AccountCreateForm,
     AccountEditForm,
@@ -318,6 +318,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 
 @require("audit.view")
+@rate_limited("export")
 def audit_export(request: HttpRequest) -> HttpResponseBase:
     form = AuditFilterForm(request.GET or None)
     rows = filtered_entries(form)

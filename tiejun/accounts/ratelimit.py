@@ -7,12 +7,16 @@ acceptable for slowing password guessing, and it costs one cache increment per a
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.http import HttpRequest
 
 from tiejun import rules
 from tiejun.accounts.audit import client_ip
+
+if TYPE_CHECKING:
+    from tiejun.accounts.models import User
 
 
 def count_attempt(key: str, window_seconds: int) -> int:
@@ -34,3 +38,11 @@ def login_attempts_over_limit(request: HttpRequest) -> int:
     window = rules.get("security.login.rate_window_minutes") * 60
     attempts = count_attempt(f"login:{client_ip(request) or 'unknown'}", window)
     return max(0, attempts - limit)
+
+
+def user_over_limit(user: User, action: str) -> bool:
+    """Counts one `action` ("export", "search") of the user; True once past the rules table's
+    security.<action>.rate_per_user in security.<action>.rate_window_minutes."""
+    limit = rules.get(f"security.{action}.rate_per_user")
+    window = rules.get(f"security.{action}.rate_window_minutes") * 60
+    return count_attempt(f"{action}:{user.pk}", window) > limit

@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tiejun.accounts.decorators import current_user, require
+from tiejun.accounts.decorators import current_user, rate_limited, require
 from tiejun.accounts.models import User
 from tiejun.life import compliance
 from tiejun.life.compliance import ComplianceTable, Row, Slot
@@ -131,6 +131,7 @@ def _period_choices(period: Slot) -> list[tuple[str, str]]:
 
 
 @require("meeting.view")
+@rate_limited("export")
 def compliance_export(request: HttpRequest) -> HttpResponse:
     """The table as shown, every org below (not only the page) in one sheet."""
     user = current_user(request)

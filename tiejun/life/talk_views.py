@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tiejun.accounts import audit
-from tiejun.accounts.decorators import current_user, require
+from tiejun.accounts.decorators import current_user, rate_limited, require
 from tiejun.accounts.models import User
 from tiejun.life import talks
 from tiejun.life.forms import LifeEventForm, TalkFilterForm, TalkForm
@@ -92,6 +92,7 @@ def talk_list(request: HttpRequest) -> HttpResponse:
 
 
 @require("talk.view")
+@rate_limited("export")
 def talk_export(request: HttpRequest) -> HttpResponse:
     """Exactly what the list's filters show, as .xlsx."""
     user = current_user(request)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tiejun.accounts import audit
-from tiejun.accounts.decorators import current_user, require
+from tiejun.accounts.decorators import current_user, rate_limited, require
 from tiejun.accounts.models import User
 from tiejun.life import documents, services
 from tiejun.life.access import get_meeting_by_token, get_meeting_for_user
@@ -95,6 +95,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 
 @require("meeting.view")
+@rate_limited("export")
 def ledger_export(request: HttpRequest) -> HttpResponse:
     """The yearly ledger of one org's meetings (and its sub-orgs') as .xlsx."""
     user = current_user(request)

@@ -21,10 +21,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import Throttled
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tiejun.accounts import audit
 from tiejun.accounts.models import User
+from tiejun.accounts.ratelimit import user_over_limit
 from tiejun.lib.chinese import fold_name
 from tiejun.org import services
 from tiejun.org.access import get_member_for_user, get_org_for_user
@@ -220,6 +222,8 @@ def list_members(request: HttpRequest, filters: Query[MemberFilters]) -> QuerySe
     if filters.status:
         members = members.filter(status=filters.status)
     if filters.q:
+        if user_over_limit(user, "search"):
+            raise Throttled(wait=60)
         members = members.search(filters.q.replace("\x00", ""))
     return members.order_by("org_path", "name", "id")
 

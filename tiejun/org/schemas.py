@@ -45,6 +45,7 @@ ERRORS: dict[int, type[Schema]] = {
     403: ErrorOut,
     404: ErrorOut,
     422: ValidationErrorOut,
+    429: ErrorOut,
 }
 WRITE_ERRORS: dict[int, type[Schema]] = {**ERRORS, 400: ErrorOut, 409: ErrorOut}
 

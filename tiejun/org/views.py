@@ -18,8 +18,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from tiejun.accounts import audit
-from tiejun.accounts.decorators import current_user, require
+from tiejun.accounts.decorators import current_user, rate_limited, require, too_often
 from tiejun.accounts.models import User
+from tiejun.accounts.ratelimit import user_over_limit
 from tiejun.org import services
 from tiejun.org.access import get_member_for_user, get_org_for_user, scope_root
 from tiejun.org.forms import (
@@ -210,6 +211,8 @@ def member_list(request: HttpRequest) -> HttpResponse:
     form = MemberFilterForm(request.GET or None)
     rows, org, as_of = _filtered_members(user, form)
     searching = form.is_valid() and bool(form.cleaned_data.get("q"))
+    if searching and user_over_limit(user, "search"):
+        return too_often(request, "search")
     cap = settings.TIEJUN_SEARCH_COUNT_CAP if searching else None
     context = {
         "form": form,
@@ -231,6 +234,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 @require("member.export")
+@rate_limited("export")
 def member_export(request: HttpRequest) -> HttpResponseBase:
     from tiejun.org.exchange import export_response
 
