@@ -66,3 +66,25 @@ def test_a_member_reads_their_own_record_on_a_phone(phone, people):
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "no horizontal scrolling on a phone"
     shot(phone, "member-phone")
+
+
+def test_a_search_past_the_limit_says_so_in_the_list(page, people):
+    import datetime as dt
+
+    from tiejun import rules
+    from tiejun.rules.models import RuleOverride
+
+    RuleOverride.objects.create(
+        key="security.search.rate_per_user",
+        value=1,
+        source="测试",
+        effective_from=dt.date(2020, 1, 1),
+    )
+    rules.invalidate()
+    login(page, "office", PASSWORD)
+    page.goto("/members/")
+    for _n in range(2):
+        page.fill("#id_q", "张")
+        page.click("button >> text=查询")
+    page.wait_for_selector("#member-table >> text=搜索过于频繁，请稍后再试。")
+    assert page.locator("nav.tj-sidebar, .tj-sidebar").count() == 1  # a fragment, not a page

@@ -60,10 +60,16 @@ TOO_OFTEN = {
 
 
 def too_often(request: HttpRequest, action: str) -> HttpResponse:
-    """The 429 answer to a user past the rate limit of `action` (SECURITY.md item 22)."""
+    """The 429 answer to a user past the rate limit of `action` (SECURITY.md item 22); to htmx
+    a fragment for the part of the page it replaces (base.html lets htmx swap a 429 in)."""
+    from django.shortcuts import render
+
     from tiejun.errors import answer
 
-    return answer(request, 429, str(TOO_OFTEN[action]))
+    message = str(TOO_OFTEN[action])
+    if request.headers.get("HX-Request"):
+        return render(request, "partials/too_often.html", {"message": message}, status=429)
+    return answer(request, 429, message)
 
 
 def rate_limited(

@@ -59,3 +59,11 @@ def test_searches_past_the_limit_are_refused_but_browsing_is_not(client, people)
     assert api.status_code == 429 and api.json()["detail"]
     assert client.get("/members/").status_code == 200  # the list itself is not a search
     assert client.get("/api/v1/members").status_code == 200
+
+
+def test_htmx_gets_a_fragment_for_the_part_it_replaces(client, people):
+    _limit("security.search.rate_per_user", 0)
+    client.force_login(people.office)
+    response = client.get("/members/", {"q": "张"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert response.status_code == 429 and "搜索过于频繁" in body and "<html" not in body
