@@ -4,7 +4,7 @@ import datetime as dt
 
 from tests.browser import download_sheet, login, shot
 from tiejun.org.models import Member
-from tiejun.testing import PASSWORD, make_id_number, make_member
+from tiejun.testing import PASSWORD, make_id_number, make_member, override_rule
 
 
 def test_a_wrong_password_is_refused_in_chinese(page, people):
@@ -69,18 +69,7 @@ def test_a_member_reads_their_own_record_on_a_phone(phone, people):
 
 
 def test_a_search_past_the_limit_says_so_in_the_list(page, people):
-    import datetime as dt
-
-    from tiejun import rules
-    from tiejun.rules.models import RuleOverride
-
-    RuleOverride.objects.create(
-        key="security.search.rate_per_user",
-        value=1,
-        source="测试",
-        effective_from=dt.date(2020, 1, 1),
-    )
-    rules.invalidate()
+    override_rule("security.search.rate_per_user", 1, source="测试")
     login(page, "office", PASSWORD)
     page.goto("/members/")
     for _n in range(2):

@@ -8,11 +8,10 @@ import datetime as dt
 from django.core.management import call_command
 from django.utils import timezone
 
-from tiejun import rules
 from tiejun.accounts import audit
 from tiejun.accounts.management.commands.prune_audit import months_before
 from tiejun.accounts.models import AuditEntry
-from tiejun.rules.models import RuleOverride
+from tiejun.testing import override_rule
 
 
 def _entry_aged(days: int) -> AuditEntry:
@@ -26,13 +25,6 @@ def _entry_aged(days: int) -> AuditEntry:
 
 def _ages(*days: int) -> dict[int, AuditEntry]:
     return {age: _entry_aged(age) for age in sorted(days, reverse=True)}
-
-
-def _override(key: str, value: int) -> None:
-    RuleOverride.objects.create(
-        key=key, value=value, source="本单位规定", effective_from=dt.date(2020, 1, 1)
-    )
-    rules.invalidate()
 
 
 def test_the_default_keeps_twelve_months(db, capsys):
@@ -63,7 +55,7 @@ def test_the_chain_verifies_after_pruning(db, capsys):
 
 
 def test_a_shorter_configured_retention_never_goes_below_six_months(db):
-    _override("security.audit.retention_months", 3)
+    override_rule("security.audit.retention_months", 3)
     entries = _ages(200, 150, 100)
     call_command("prune_audit")
     left = set(AuditEntry.objects.exclude(action="audit.prune").values_list("seq", flat=True))
@@ -71,7 +63,7 @@ def test_a_shorter_configured_retention_never_goes_below_six_months(db):
 
 
 def test_a_longer_configured_retention_is_honoured(db):
-    _override("security.audit.retention_months", 36)
+    override_rule("security.audit.retention_months", 36)
     _ages(800, 400)
     call_command("prune_audit")
     assert AuditEntry.objects.count() == 2
@@ -110,8 +102,8 @@ def test_months_are_calendar_months():
 
 
 def test_an_override_cannot_lower_the_legal_minimum(db):
-    _override("security.audit.min_retention_months", 1)
-    _override("security.audit.retention_months", 1)
+    override_rule("security.audit.min_retention_months", 1)
+    override_rule("security.audit.retention_months", 1)
     entries = _ages(200, 150, 100)
     call_command("prune_audit")
     left = set(AuditEntry.objects.exclude(action="audit.prune").values_list("seq", flat=True))

@@ -3,19 +3,9 @@ security.export.* and security.search.*); past the limit the answer is 429 in Ch
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from tiejun import rules
-from tiejun.rules.models import RuleOverride
-
-
-def _limit(key: str, value: int) -> None:
-    RuleOverride.objects.create(
-        key=key, value=value, source="测试", effective_from=dt.date(2020, 1, 1)
-    )
-    rules.invalidate()
+from tiejun.testing import override_rule
 
 
 def test_the_defaults_come_from_the_rules_table():
@@ -38,7 +28,7 @@ def test_the_defaults_come_from_the_rules_table():
     ],
 )
 def test_exports_past_the_limit_are_refused_per_account(client, people, who, url):
-    _limit("security.export.rate_per_user", 2)
+    override_rule("security.export.rate_per_user", 2)
     client.force_login(getattr(people, who))
     assert [client.get(url).status_code for _n in range(2)] == [200, 200]
     refused = client.get(url)
@@ -49,7 +39,7 @@ def test_exports_past_the_limit_are_refused_per_account(client, people, who, url
 
 
 def test_searches_past_the_limit_are_refused_but_browsing_is_not(client, people):
-    _limit("security.search.rate_per_user", 2)
+    override_rule("security.search.rate_per_user", 2)
     client.force_login(people.office)
     for _n in range(2):
         assert client.get("/members/", {"q": "张"}).status_code == 200
@@ -62,7 +52,7 @@ def test_searches_past_the_limit_are_refused_but_browsing_is_not(client, people)
 
 
 def test_htmx_gets_a_fragment_for_the_part_it_replaces(client, people):
-    _limit("security.search.rate_per_user", 0)
+    override_rule("security.search.rate_per_user", 0)
     client.force_login(people.office)
     response = client.get("/members/", {"q": "张"}, headers={"HX-Request": "true"})
     body = response.content.decode()

@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from tiejun.accounts.models import User
 from tiejun.accounts.tests.helpers import log_in, temporary_password
-from tiejun.rules.models import RuleOverride
-from tiejun.testing import PASSWORD
+from tiejun.testing import PASSWORD, override_rule
 
 
 def _change(client, old: str, new: str = "Qz7#mLp2-new"):
@@ -65,15 +64,8 @@ def test_a_password_younger_than_the_maximum_age_is_fine(client, people):
 
 
 def test_the_maximum_age_comes_from_the_rules_table_and_zero_switches_it_off(client, people):
-    from tiejun import rules
 
-    RuleOverride.objects.create(
-        key="security.password.max_age_days",
-        value=0,
-        source="本单位规定",
-        effective_from=dt.date(2020, 1, 1),
-    )
-    rules.invalidate()
+    override_rule("security.password.max_age_days", 0)
     User.objects.filter(pk=people.member_a.pk).update(
         password_changed_at=timezone.now() - dt.timedelta(days=400)
     )

@@ -8,9 +8,8 @@ import datetime as dt
 from django.core.management import call_command
 from django.utils import timezone
 
-from tiejun import rules
 from tiejun.accounts.models import AuditEntry, User
-from tiejun.rules.models import RuleOverride
+from tiejun.testing import override_rule
 
 
 def _last_login(user: User, days_ago: int | None, joined_days_ago: int = 1000) -> None:
@@ -51,13 +50,7 @@ def test_each_disabling_is_audited_once_even_when_run_twice(people):
 
 
 def test_the_period_comes_from_the_rules_table(people):
-    RuleOverride.objects.create(
-        key="security.account.inactive_days",
-        value=30,
-        source="本单位规定",
-        effective_from=dt.date(2020, 1, 1),
-    )
-    rules.invalidate()
+    override_rule("security.account.inactive_days", 30)
     _last_login(people.member_b, 31)
     call_command("disable_inactive_accounts")
     people.member_b.refresh_from_db()

@@ -10,7 +10,7 @@ from axes.models import AccessAttempt
 from django.utils import timezone
 
 from tiejun.accounts.tests.helpers import log_in
-from tiejun.testing import PASSWORD
+from tiejun.testing import PASSWORD, override_rule
 
 LOCKED = "登录失败次数过多，请稍后再试。"
 
@@ -83,14 +83,6 @@ def test_a_lock_does_not_spread_to_other_accounts(client, people):
 
 
 def test_the_failure_limit_follows_the_rules_table(client, people):
-    from tiejun import rules
-    from tiejun.rules.models import RuleOverride
 
-    RuleOverride.objects.create(
-        key="security.login.max_failures",
-        value=3,
-        source="本单位规定",
-        effective_from=dt.date(2020, 1, 1),
-    )
-    rules.invalidate()
+    override_rule("security.login.max_failures", 3)
     assert _fail(client, "member", 3).status_code == 429

@@ -3,26 +3,21 @@ security.login.rate_per_ip per security.login.rate_window_minutes); the answer i
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from unittest import mock
 
 import pytest
 
-from tiejun import rules
 from tiejun.accounts.models import AuditEntry
 from tiejun.accounts.tests.helpers import log_in
-from tiejun.rules.models import RuleOverride
+from tiejun.testing import override_rule
 
 TOO_MANY = "登录尝试过于频繁，请稍后再试。"
 
 
 @pytest.fixture
 def limit_of_three(db):
-    RuleOverride.objects.create(
-        key="security.login.rate_per_ip", value=3, source="测试", effective_from=dt.date(2020, 1, 1)
-    )
-    rules.invalidate()
+    override_rule("security.login.rate_per_ip", 3, source="测试")
 
 
 def test_the_defaults_come_from_the_rules_table():
