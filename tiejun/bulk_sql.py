@@ -1,31 +1,89 @@
-"""Plain multi-row INSERTs for bulk writes (member imports, audit batches, demo data).
+"""Plain bulk INSERTs for rows by the thousand (member imports, audit batches, demo data).
 
 QuerySet.bulk_create compiles every value through the ORM's expression machinery (about 60 µs a
-row on SQLite); these writes are thousands of plain rows, so they go as one parameterised
-statement per batch through executemany, each value through its own field's conversion.
+row on SQLite). These writes carry values that are already of their fields' Python types (a
+form's or the importer's cleaned values), so only the conversions a driver needs are applied —
+dates and datetimes for SQLite, JSON, and the ORM's own conversion for any other field type —
+and the rows go as one executemany on SQLite or one COPY on PostgreSQL.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
+from typing import Any
 
 from django.db import connections, models, router
+from django.utils import timezone
+
+Adapter = Callable[[Any], Any]
+# Values of these field types reach every supported driver as they are.
+_AS_IS = frozenset(
+    ["CharField", "TextField", "BooleanField", "IntegerField", "BigIntegerField",
+     "SmallIntegerField", "PositiveIntegerField", "PositiveBigIntegerField",
+     "PositiveSmallIntegerField", "ForeignKey", "AutoField", "BigAutoField"]
+)  # fmt: skip
+
+
+def _adapter(field: models.Field[Any, Any], connection: Any) -> Adapter | None:
+    kind = field.get_internal_type()
+    if kind in _AS_IS:
+        return None
+    if kind == "DateTimeField":
+        return connection.ops.adapt_datetimefield_value  # type: ignore[no-any-return]
+    if kind == "DateField":
+        return connection.ops.adapt_datefield_value  # type: ignore[no-any-return]
+    return partial(field.get_db_prep_save, connection=connection)
+
+
+def _write(model: type[models.Model], fields: list[Any], rows: Iterable[list[Any]]) -> None:
+    connection = connections[router.db_for_write(model)]
+    adapters = [_adapter(field, connection) for field in fields]
+    converted = [
+        [value if adapt is None or value is None else adapt(value)
+         for value, adapt in zip(row, adapters, strict=True)]
+        for row in rows
+    ]  # fmt: skip
+    quote = connection.ops.quote_name
+    target = f"{quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {target} FROM STDIN") as copy:
+                for row in converted:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {target} VALUES ({marks})", converted)
 
 
 def insert_rows(objects: Sequence[models.Model]) -> None:
-    """INSERT model objects of one model (primary keys are not read back)."""
+    """INSERT model objects of one model; a primary key left empty is left to the database
+    (and not read back). `pre_save` runs, so auto_now fields are set."""
     if not objects:
         return
     model = type(objects[0])
-    connection = connections[router.db_for_write(model)]
+    fields = [
+        f for f in model._meta.concrete_fields
+        if not (f.primary_key and getattr(objects[0], f.attname) is None)
+    ]  # fmt: skip
+    insert = [[field.pre_save(obj, True) for field in fields] for obj in objects]
+    _write(model, fields, insert)
+
+
+def insert_values(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> None:
+    """INSERT rows given as {attname: value} without building model objects.
+
+    A column a row leaves out gets its field's default; auto_now and auto_now_add columns get
+    one timestamp for the whole batch. The primary key is left to the database.
+    """
+    if not rows:
+        return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
-    rows = [
-        [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
-        for obj in objects
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    now = timezone.now()
+    fallback = {
+        field.attname: now if getattr(field, "auto_now", False) or getattr(
+            field, "auto_now_add", False) else field.get_default()
+        for field in fields
+    }  # fmt: skip
+    names = [field.attname for field in fields]
+    _write(model, fields, ([row.get(name, fallback[name]) for name in names] for row in rows))

@@ -117,7 +117,7 @@ def entry_fields(
     }
 
 
-def record_many(rows: list[dict[str, Any]]) -> list[AuditEntry]:
+def record_many(rows: list[dict[str, Any]]) -> int:
     return append_audit_many(rows)
 
 

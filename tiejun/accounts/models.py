@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tiejun.accounts.roles import ADMIN_ROLES, ORG_ROLES, Role, allows
-from tiejun.bulk_sql import insert_rows
+from tiejun.bulk_sql import insert_values
 
 
 class User(AbstractUser):
@@ -197,24 +197,25 @@ class AuditEntry(models.Model):
         raise ValidationError("审计记录只能由保存期限到期清理命令删除。")
 
     def payload(self) -> bytes:
-        body: dict[str, Any] = {
-            "seq": self.seq,
-            "at": self.at.isoformat(),
-            "user": self.user_id,
-            "username": self.username,
-            "ip": self.ip,
-            "action": self.action,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "object_repr": self.object_repr,
-            "result": self.result,
-            "detail": self.detail,
-            "prev": self.prev_digest,
-        }
-        return json.dumps(body, sort_keys=True, ensure_ascii=False, default=str).encode()
+        return audit_payload({name: getattr(self, name) for name in PAYLOAD_FIELDS})
 
     def compute_digest(self) -> str:
         return hashlib.new(self.algorithm, self.payload()).hexdigest()
+
+
+# The columns an entry's digest covers (by attname), and the name each has in the payload.
+PAYLOAD_FIELDS = {
+    "seq": "seq", "at": "at", "user_id": "user", "username": "username", "ip": "ip",
+    "action": "action", "object_type": "object_type", "object_id": "object_id",
+    "object_repr": "object_repr", "result": "result", "detail": "detail", "prev_digest": "prev",
+}  # fmt: skip
+
+
+def audit_payload(columns: dict[str, Any]) -> bytes:
+    """The bytes an entry's digest is taken of, from its columns (entry or row to be written)."""
+    body = {key: columns[name] for name, key in PAYLOAD_FIELDS.items()}
+    body["at"] = body["at"].isoformat()
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, default=str).encode()
 
 
 def audit_algorithm() -> str:
@@ -223,24 +224,57 @@ def audit_algorithm() -> str:
 
 
 def append_audit(**fields: Any) -> AuditEntry:
-    """Append one entry to the chain (used by tiejun.accounts.audit)."""
-    return append_audit_many([fields])[0]
-
-
-def append_audit_many(rows: list[dict[str, Any]]) -> list[AuditEntry]:
-    """Append entries in order under one lock of the chain's head (bulk imports)."""
+    """Append one entry to the chain (used by tiejun.accounts.audit); it keeps its primary key."""
     with transaction.atomic():
-        head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1)
-        at, algorithm = timezone.now(), audit_algorithm()
-        entries, seq, digest = [], head.seq, head.digest
-        for fields in rows:
-            seq += 1
-            entry = AuditEntry(seq=seq, at=at, algorithm=algorithm, prev_digest=digest, **fields)
-            entry.digest = digest = entry.compute_digest()
-            entries.append(entry)
-        if len(entries) == 1:
-            entries[0].save()  # one entry keeps its primary key for the caller
-        else:
-            insert_rows(entries)  # a batch (an import) goes as one executemany
-        AuditHead.objects.filter(pk=1).update(seq=seq, digest=digest)
-    return entries
+        head = _locked_head()
+        (row,) = _chained(head, [fields])
+        entry = AuditEntry(**row)
+        entry.save()
+        _advance(head, row)
+    return entry
+
+
+def append_audit_many(rows: list[dict[str, Any]]) -> int:
+    """Append entries in order under one lock of the chain's head, written as one bulk INSERT
+    without model objects (an import appends one per member); returns how many."""
+    if not rows:
+        return 0
+    with transaction.atomic():
+        head = _locked_head()
+        chained = _chained(head, rows)
+        insert_values(AuditEntry, chained)
+        _advance(head, chained[-1])
+    return len(chained)
+
+
+def _locked_head() -> AuditHead:
+    head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1)
+    return head
+
+
+# What entry_fields() may leave out of a row: the columns' defaults.
+_ENTRY_DEFAULTS: dict[str, Any] = {
+    "user_id": None, "username": "", "ip": None, "object_type": "", "object_id": "",
+    "object_repr": "", "result": AuditEntry.Result.ok, "detail": {},
+}  # fmt: skip
+
+
+def _chained(head: AuditHead, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows as columns, numbered on from the head and each linked to the one before."""
+    at, algorithm = timezone.now(), audit_algorithm()
+    seq, digest = head.seq, head.digest
+    chained = []
+    for fields in rows:
+        seq += 1
+        row = {**_ENTRY_DEFAULTS, **fields, "seq": seq, "at": at, "algorithm": algorithm,
+               "prev_digest": digest}  # fmt: skip
+        user = row.pop("user", None)
+        if user is not None:
+            row["user_id"] = user.pk
+        row["digest"] = digest = hashlib.new(algorithm, audit_payload(row)).hexdigest()
+        chained.append(row)
+    return chained
+
+
+def _advance(head: AuditHead, last: dict[str, Any]) -> None:
+    AuditHead.objects.filter(pk=head.pk).update(seq=last["seq"], digest=last["digest"])

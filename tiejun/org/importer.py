@@ -605,15 +605,13 @@ def _save(plan: ImportPlan, *, user: User | None, today: dt.date, reason: str) -
         members = plan.new[start : start + BATCH_ROWS]
         _insert_members(members)
         entries = [_created_entry(member) for member in members]
-        services.open_changes(entries, effective_on=today, by=user, reason=reason,
-                              insert=insert_rows)  # fmt: skip
+        services.open_changes(entries, effective_on=today, by=user, reason=reason)
     for start in range(0, len(plan.updated), BATCH_ROWS):
         entries = plan.updated[start : start + BATCH_ROWS]
         for entry in entries:
             entry.member.updated_at = now
         _write_updates([e.member for e in entries])
-        services.open_changes(entries, effective_on=today, by=user, reason=reason,
-                              insert=insert_rows)  # fmt: skip
+        services.open_changes(entries, effective_on=today, by=user, reason=reason)
 
 
 def _insert_members(members: list[Member]) -> None:
