@@ -25,9 +25,13 @@ def _data_key(settings, tmp_path_factory):
 def _fresh_caches():
     from django.core.cache import cache
 
+    from tiejun import rules
+
     cache.clear()
+    rules.invalidate()  # also the rules a process keeps for a second
     yield
     cache.clear()
+    rules.invalidate()
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from tiejun.rules.registry import Rule, UnknownRule, default, defaults
@@ -16,9 +17,24 @@ __all__ = ["Rule", "UnknownRule", "all_rules", "defaults", "get", "invalidate"]
 _CACHE_KEY = "rules:overrides:v1"
 # Overrides change a few times a year; other processes see a change within this many seconds.
 _CACHE_SECONDS = 60
+# And each process keeps what it read for this long: a loop asking a rule for every row of an
+# import would otherwise ask the shared cache (and unpickle the overrides) every time.
+_LOCAL_SECONDS = 1.0
+_Overrides = dict[str, list[tuple[dt.date, Any]]]
+_local: tuple[float, _Overrides | None] = (0.0, None)
 
 
-def _overrides() -> dict[str, list[tuple[dt.date, Any]]]:
+def _overrides() -> _Overrides:
+    global _local
+    read_until, found = _local
+    now = time.monotonic()
+    if found is None or now >= read_until:
+        found = _shared_overrides()
+        _local = (now + _LOCAL_SECONDS, found)
+    return found
+
+
+def _shared_overrides() -> _Overrides:
     from django.core.cache import cache
 
     found = cache.get(_CACHE_KEY)
@@ -43,9 +59,11 @@ def get(key: str, on: dt.date | None = None) -> Any:
 
 
 def invalidate() -> None:
+    global _local
     from django.core.cache import cache
 
     cache.delete(_CACHE_KEY)
+    _local = (0.0, None)
 
 
 def all_rules() -> list[Rule]:

@@ -159,6 +159,20 @@ def test_it_reads_past_a_wrong_dimension_as_wps_writes_it(tmp_path):
     assert [values[0] for _n, values in _all_rows(patched, "xlsx")] == ["姓名", "张三", "李四"]
 
 
+def test_a_formula_error_is_read_as_the_error_excel_shows(tmp_path):
+    # A VLOOKUP that found nothing shows #N/A; the person fixing the sheet must see that text.
+    import xlsxwriter
+
+    path = tmp_path / "lookup.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["姓名", "身份证号"])
+    sheet.write_string(1, 0, "张三")
+    sheet.write_formula(1, 1, "=VLOOKUP(A2,Sheet2!A:B,2,0)", None, "#N/A")
+    book.close()
+    assert _all_rows(path, "xlsx")[1] == (2, ("张三", "#N/A"))
+
+
 def test_it_reads_xls_dates_as_dates_and_numbers_as_numbers(tmp_path):
     path = _xls(tmp_path / "a.xls", [["入党日期", "编号"], [dt.date(2019, 7, 1), 15]])
     rows = _all_rows(path, "xls")
@@ -312,11 +326,14 @@ def _meaningful(rows: list[tuple[int, tuple[object, ...]]]) -> dict[int, tuple[o
     return found
 
 
-def _write_with(writer: str, path: Path, rows: list[list[object]]) -> None:
+def _write_with(writer: str, path: Path, rows: list[list[object]], error: bool = False) -> None:
+    """The rows, and with `error` a last row holding a formula that shows #N/A."""
     if writer == "openpyxl":
         book = openpyxl.Workbook()
         for values in rows:
             book.active.append(values)
+        if error:
+            book.active.append(["#N/A"])  # openpyxl stores it as an error cell (t="e")
         for row in book.active.iter_rows():
             for cell in row:
                 if isinstance(cell.value, dt.date):
@@ -334,6 +351,8 @@ def _write_with(writer: str, path: Path, rows: list[list[object]]) -> None:
                 sheet.write_datetime(r, c, value, dates)
             elif value is not None:
                 sheet.write(r, c, value)
+    if error:
+        sheet.write_formula(len(rows), 0, "=NA()", None, "#N/A")
     book.close()
 
 
@@ -354,12 +373,14 @@ sheet_cell = st.one_of(
 @given(
     rows=st.lists(st.lists(sheet_cell, max_size=7), min_size=1, max_size=12),
     writer=st.sampled_from(["openpyxl", "xlsxwriter"]),
+    error=st.booleans(),
 )
-def test_fuzz_the_fast_xlsx_reader_reads_what_openpyxl_reads(rows, writer):
+def test_fuzz_the_fast_xlsx_readers_read_what_openpyxl_reads(rows, writer, error):
+    """Calamine reads the sheets without error cells, the XML reader those with them."""
     from tiejun.lib.tabular import _openpyxl_table, _xlsx_table
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "a.xlsx"
-        _write_with(writer, path, rows)
+        _write_with(writer, path, rows, error)
         with _xlsx_table(path) as fast, _openpyxl_table(path) as reference:
             assert _meaningful(list(fast.rows)) == _meaningful(list(reference.rows))

@@ -40,6 +40,25 @@ def test_an_override_applies_from_its_date():
     assert rules.get("org.branch.max_members", on=dt.date(2026, 1, 1)) == 40
 
 
+@pytest.mark.django_db
+def test_a_process_reads_the_overrides_once_a_second_however_often_it_asks(monkeypatch):
+    reads = []
+    shared = rules._shared_overrides
+    monkeypatch.setattr(rules, "_shared_overrides", lambda: reads.append(1) or shared())
+    clock = [1000.0]
+    monkeypatch.setattr(rules.time, "monotonic", lambda: clock[0])
+    for _row in range(500):  # an import asks for every row
+        rules.get("development.applicant.min_age")
+    assert len(reads) == 1
+    RuleOverride.objects.create(key="development.applicant.min_age", value=19, source="本单位",
+                                effective_from=dt.date(2020, 1, 1))  # fmt: skip
+    rules.invalidate()  # what the rules page does on save: seen at once
+    assert rules.get("development.applicant.min_age") == 19
+    clock[0] += rules._LOCAL_SECONDS
+    rules.get("development.applicant.min_age")
+    assert len(reads) == 3  # and after a second the shared cache is asked again
+
+
 def test_the_system_admin_overrides_a_rule_on_the_page(client, people):
     client.force_login(people.sysadmin)
     response = client.post(
