@@ -10,7 +10,7 @@ and the rows go as one executemany on SQLite or one COPY on PostgreSQL.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from django.db import connections, models, router
@@ -29,10 +29,12 @@ def _adapter(field: models.Field[Any, Any], connection: Any) -> Adapter | None:
     kind = field.get_internal_type()
     if kind in _AS_IS:
         return None
-    if kind == "DateTimeField":
-        return connection.ops.adapt_datetimefield_value  # type: ignore[no-any-return]
+    if kind == "DateTimeField":  # a batch's rows share a timestamp or a few: convert each once
+        return lru_cache(maxsize=64)(connection.ops.adapt_datetimefield_value)
     if kind == "DateField":
         return connection.ops.adapt_datefield_value  # type: ignore[no-any-return]
+    if kind == "JSONField":
+        return partial(connection.ops.adapt_json_value, encoder=field.encoder)  # type: ignore[attr-defined]
     return partial(field.get_db_prep_save, connection=connection)
 
 
@@ -58,7 +60,7 @@ def _write(model: type[models.Model], fields: list[Any], rows: Iterable[list[Any
 
 def insert_rows(objects: Sequence[models.Model]) -> None:
     """INSERT model objects of one model; a primary key left empty is left to the database
-    (and not read back). `pre_save` runs, so auto_now fields are set."""
+    (and not read back). `pre_save` runs; auto_now fields get one time for the batch."""
     if not objects:
         return
     model = type(objects[0])
@@ -66,8 +68,21 @@ def insert_rows(objects: Sequence[models.Model]) -> None:
         f for f in model._meta.concrete_fields
         if not (f.primary_key and getattr(objects[0], f.attname) is None)
     ]  # fmt: skip
-    insert = [[field.pre_save(obj, True) for field in fields] for obj in objects]
-    _write(model, fields, insert)
+    now = timezone.now()  # what pre_save gives auto_now fields, one time for the whole batch
+    stamped = [_stamped(field) for field in fields]
+    rows = []
+    for obj in objects:
+        row = []
+        for field, is_stamped in zip(fields, stamped, strict=True):
+            if is_stamped:
+                setattr(obj, field.attname, now)
+            row.append(now if is_stamped else field.pre_save(obj, True))
+        rows.append(row)
+    _write(model, fields, rows)
+
+
+def _stamped(field: models.Field[Any, Any]) -> bool:
+    return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
 
 
 def insert_values(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> None:
@@ -80,10 +95,6 @@ def insert_values(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) 
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     now = timezone.now()
-    fallback = {
-        field.attname: now if getattr(field, "auto_now", False) or getattr(
-            field, "auto_now_add", False) else field.get_default()
-        for field in fields
-    }  # fmt: skip
+    fallback = {field.attname: now if _stamped(field) else field.get_default() for field in fields}
     names = [field.attname for field in fields]
     _write(model, fields, ([row.get(name, fallback[name]) for name in names] for row in rows))

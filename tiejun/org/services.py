@@ -66,7 +66,8 @@ EDITABLE_FIELDS = [
 
 # What a bulk writer still runs the field checks on: text typed freely into a cell.
 FREE_TEXT_FIELDS = ("name", "post", "phone")
-_NOT_FREE_TEXT = [f.name for f in Member._meta.fields if f.name not in FREE_TEXT_FIELDS]
+_ALL_FIELDS = [f.name for f in Member._meta.fields]
+_FREE_TEXT = [f for f in Member._meta.concrete_fields if f.name in FREE_TEXT_FIELDS]
 
 
 @lru_cache(maxsize=32768)
@@ -100,13 +101,28 @@ def validate_member(member: Member, *, in_bulk: bool = False) -> None:
         member.full_clean(exclude=DERIVED_FIELDS)
         return
     errors: dict[str, list[ValidationError]] = {}
-    for step in (lambda: member.clean_fields(exclude=_NOT_FREE_TEXT), member.clean):
+    free_text = _free_text_to_check(member)
+    steps = [member.clean] if not free_text else [
+        lambda: member.clean_fields(exclude=[f for f in _ALL_FIELDS if f not in free_text]),
+        member.clean,
+    ]  # fmt: skip
+    for step in steps:
         try:
             step()
         except ValidationError as error:
             errors = error.update_error_dict(errors)
     if errors:
         raise ValidationError(errors)
+
+
+def _free_text_to_check(member: Member) -> list[str]:
+    """The free-text fields whose value a field check could refuse (empty where required, too
+    long, holding a NUL): the check, with its message, runs on those; plain short text skips it."""
+    return [
+        field.name for field in _FREE_TEXT
+        if len(value := getattr(member, field.attname)) > (field.max_length or 0)
+        or "\x00" in value or (not value and not field.blank)
+    ]  # fmt: skip
 
 
 def member_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
