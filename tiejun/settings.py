@@ -59,7 +59,15 @@ INSTALLED_APPS = [
     "tiejun.org",
     "tiejun.reminders",
     "tiejun.life",
+    "tiejun.jobs",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background work: tasks are rows in the database, run by `manage.py db_worker` (README).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+TIEJUN_JOB_DIR = Path(os.environ.get("TIEJUN_JOB_DIR", VAR_DIR / "jobs"))
+TIEJUN_JOB_KEEP_DAYS = envint("TIEJUN_JOB_KEEP_DAYS", 7)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -251,8 +259,9 @@ TIEJUN_LIST_COUNT_CAP = envint("TIEJUN_LIST_COUNT_CAP", 10_000)
 # A name search cannot use an index, so it stops counting sooner.
 TIEJUN_SEARCH_COUNT_CAP = envint("TIEJUN_SEARCH_COUNT_CAP", 1_000)
 
-# Largest member export a web request builds (the command export_members has no limit).
-TIEJUN_EXPORT_MAX_ROWS = envint("TIEJUN_EXPORT_MAX_ROWS", 50_000)
+# A member export up to this many rows downloads at once (about a second); a bigger one is
+# built by the worker while the user watches its progress.
+TIEJUN_EXPORT_DIRECT_ROWS = envint("TIEJUN_EXPORT_DIRECT_ROWS", 5_000)
 # The home page's member and org counts are this many seconds old at most (tiejun/org/stats.py).
 TIEJUN_HOME_NUMBERS_SECONDS = envint("TIEJUN_HOME_NUMBERS_SECONDS", 300)
 

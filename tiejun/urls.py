@@ -22,6 +22,7 @@ urlpatterns = [
     path("reminders/", include("tiejun.reminders.urls")),
     path("", include("tiejun.org.urls")),
     path("", include("tiejun.life.urls")),
+    path("jobs/", include("tiejun.jobs.urls")),
     path("api/v1/", api.urls),
 ]
 

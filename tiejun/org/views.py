@@ -11,9 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -21,6 +19,7 @@ from tiejun.accounts import audit
 from tiejun.accounts.decorators import current_user, rate_limited, require, too_often
 from tiejun.accounts.models import User
 from tiejun.accounts.ratelimit import user_over_limit
+from tiejun.jobs.models import Job
 from tiejun.org import services
 from tiejun.org.access import get_member_for_user, get_org_for_user, scope_root
 from tiejun.org.forms import (
@@ -31,15 +30,12 @@ from tiejun.org.forms import (
     OrgForm,
     SeatForm,
 )
-from tiejun.org.models import CommitteeSeat, DualLife, Member, MemberChange, Org
+from tiejun.org.member_query import filtered_members, members_to_export
+from tiejun.org.models import CommitteeSeat, DualLife, Member
 from tiejun.org.timeline import timeline_for
 from tiejun.paging import count_upto, page_of, querystring_without_page
 
 PAGE_SIZE = 20
-EXPORT_TOO_BIG = gettext_lazy(
-    "当前条件下的党员超过 %(limit)s 名，超出一次导出的上限。请选择下级组织分批导出；"
-    "整个名册可由系统管理员在服务器上运行 manage.py export_members 导出。"
-)
 
 
 def _page(
@@ -179,37 +175,11 @@ def seat_delete(request: HttpRequest, pk: int, seat_pk: int) -> HttpResponse:
     return redirect(f"/org/?org={org.pk}")
 
 
-def _filtered_members(
-    user: User, form: MemberFilterForm
-) -> tuple[QuerySet[Any], Org | None, dt.date | None]:
-    """Members (or, with 截至日期, their history rows in force that day) matching the filters."""
-    data = form.cleaned_data if form.is_valid() else {}
-    org = get_org_for_user(user, data["org"]) if data.get("org") else scope_root(user)
-    as_of = data.get("as_of")
-    if as_of:
-        rows: Any = (
-            MemberChange.objects.visible_to(user).as_of(as_of).select_related("org", "member")
-        )
-        order = ["org_path", "member__name", "member_id"]
-    else:
-        rows = Member.objects.visible_to(user).select_related("org")
-        order = ["org_path", "name", "id"]
-    if org is not None and not user.is_member_only:
-        rows = rows.filter(org=org) if data.get("direct") else rows.in_subtree(org)
-    if data.get("category"):
-        rows = rows.filter(category=data["category"])
-    if data.get("status"):
-        rows = rows.filter(status=data["status"])
-    if data.get("q"):
-        rows = rows.search(data["q"])
-    return rows.order_by(*order), org, as_of
-
-
 @require("member.view")
 def member_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     form = MemberFilterForm(request.GET or None)
-    rows, org, as_of = _filtered_members(user, form)
+    rows, org, as_of = filtered_members(user, form)
     searching = form.is_valid() and bool(form.cleaned_data.get("q"))
     if searching and user_over_limit(user, "search"):
         return too_often(request, "search")
@@ -236,26 +206,35 @@ def member_list(request: HttpRequest) -> HttpResponse:
 @require("member.export")
 @rate_limited("export")
 def member_export(request: HttpRequest) -> HttpResponseBase:
+    """The filtered list as a workbook: at once when small, else built by the worker."""
     from tiejun.org.exchange import export_response
 
     user = current_user(request)
-    rows, _org, as_of = _filtered_members(user, MemberFilterForm(request.GET or None))
-    if as_of:
-        rows = Member.objects.filter(pk__in=rows.values("member_id")).order_by(
-            "org_path", "name", "id"
-        )
-    limit = settings.TIEJUN_EXPORT_MAX_ROWS
-    if count_upto(rows, limit) > limit:
-        # A web request builds the workbook while the user waits: about 5,000 rows a second.
-        messages.error(request, EXPORT_TOO_BIG % {"limit": f"{limit:,}"})
-        return redirect(f"{reverse('org:member_list')}?{request.GET.urlencode()}")
+    params = request.GET.dict()
+    rows = members_to_export(user, params)  # an org outside the scope is a 404 here, at once
+    limit = settings.TIEJUN_EXPORT_DIRECT_ROWS
+    background = count_upto(rows, limit) > limit
     reveal = user.may_reveal_personal_data  # masked exports are for reading, not re-import
     audit.record(
         "member.export",
         request=request,
-        detail={"filters": request.GET.dict(), "masked": not reveal},
+        detail={"filters": params, "masked": not reveal, "background": background},
     )
-    return export_response(rows.select_related("org"), reveal=reveal)
+    if not background:
+        return export_response(rows, reveal=reveal)
+    return redirect("jobs:detail", _queue_export(user, params).pk)
+
+
+def _queue_export(user: User, params: dict[str, str]) -> Job:
+    from tiejun.org.tasks import export_members
+
+    stamp = dt.date.today().strftime("%Y%m%d")
+    job = Job.objects.create(
+        kind=Job.Kind.member_export, user=user, params=params, file_name=f"党员名册-{stamp}.xlsx"
+    )
+    # After the commit: the worker must find the job row when it picks the task up.
+    transaction.on_commit(lambda: export_members.enqueue(str(job.pk)))
+    return job
 
 
 def _member_page(request: HttpRequest, member: Member, revealed_id: str = "") -> HttpResponse:

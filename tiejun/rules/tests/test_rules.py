@@ -44,7 +44,12 @@ def test_an_override_applies_from_its_date():
 def test_a_process_reads_the_overrides_once_a_second_however_often_it_asks(monkeypatch):
     reads = []
     shared = rules._shared_overrides
-    monkeypatch.setattr(rules, "_shared_overrides", lambda: reads.append(1) or shared())
+
+    def counted() -> dict:
+        reads.append(1)
+        return shared()
+
+    monkeypatch.setattr(rules, "_shared_overrides", counted)
     clock = [1000.0]
     monkeypatch.setattr(rules.time, "monotonic", lambda: clock[0])
     for _row in range(500):  # an import asks for every row
