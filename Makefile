@@ -39,8 +39,10 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo --if-empty
 	@echo ""
-	@echo "铁军 is serving on http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+	@echo "铁军 is serving on http://127.0.0.1:$(PORT)/  (Ctrl+C stops it and the worker)"
+	$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 demo-passwords: install
 	$(PY) manage.py demo --reset-passwords
