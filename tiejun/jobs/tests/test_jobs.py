@@ -34,8 +34,9 @@ def _queue(client, user, **filters) -> Job:
     client.force_login(user)
     response = client.get("/members/export.xlsx", filters)
     assert response.status_code == 302
-    job_id = re.fullmatch(r"/jobs/([0-9a-f-]{36})/", response["Location"])[1]
-    return Job.objects.get(pk=job_id)
+    found = re.fullmatch(r"/jobs/([0-9a-f-]{36})/", response["Location"])
+    assert found, response["Location"]
+    return Job.objects.get(pk=found[1])
 
 
 def test_a_big_export_is_queued_watched_and_downloaded(
