@@ -13,11 +13,11 @@ from django.views.decorators.cache import never_cache
 from tiejun.accounts.decorators import current_user
 from tiejun.accounts.models import User
 from tiejun.jobs.models import Job
+from tiejun.lib.xlsx import XLSX_TYPE
 from tiejun.paging import page_of
 
 # What a user must still be allowed to do to see a job of each kind, and to fetch its file.
 KIND_PERMISSION = {Job.Kind.member_export: "member.export"}
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PER_PAGE = 20
 
 

@@ -12,6 +12,8 @@ from typing import IO, Any
 
 import xlsxwriter
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
 
 

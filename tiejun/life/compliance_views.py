@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from tiejun.accounts.decorators import current_user, rate_limited, require
 from tiejun.accounts.models import User
+from tiejun.lib.xlsx import XLSX_TYPE
 from tiejun.life import compliance
 from tiejun.life.compliance import ComplianceTable, Row, Slot
 from tiejun.org.access import get_org_for_user, scope_root
@@ -26,7 +27,6 @@ from tiejun.org.models import Org
 
 # A committee office with 60 branches sees them on one page; a ministry pages through.
 PAGE_SIZE = 100
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _period(request: HttpRequest, default: Slot) -> Slot:

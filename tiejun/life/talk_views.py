@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from tiejun.accounts import audit
 from tiejun.accounts.decorators import current_user, rate_limited, require
 from tiejun.accounts.models import User
+from tiejun.lib.xlsx import XLSX_TYPE
 from tiejun.life import talks
 from tiejun.life.forms import LifeEventForm, TalkFilterForm, TalkForm
 from tiejun.life.models import LifeEvent, Talk, within_days_on
@@ -35,7 +36,6 @@ from tiejun.org.models import Org, subtree_q
 from tiejun.paging import page_of, querystring_without_page
 from tiejun.reminders.models import STAGE_TAG, Stage
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_HEADERS = [
     "序号",
     "谈话日期",

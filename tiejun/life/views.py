@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from tiejun.accounts import audit
 from tiejun.accounts.decorators import current_user, rate_limited, require
 from tiejun.accounts.models import User
+from tiejun.lib.xlsx import XLSX_TYPE
 from tiejun.life import documents, services
 from tiejun.life.access import get_meeting_by_token, get_meeting_for_user
 from tiejun.life.forms import (
@@ -116,7 +117,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     )
     audit.record("meeting.ledger_export", request=request, obj=org, detail={"year": year})
     content = documents.ledger_xlsx(org=org, year=year, meetings=meetings)
-    return _download(content, f"{org.name}{year}年组织生活台账.xlsx", documents.XLSX_TYPE)
+    return _download(content, f"{org.name}{year}年组织生活台账.xlsx", XLSX_TYPE)
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:

@@ -20,10 +20,10 @@ from django.http import FileResponse, HttpResponse
 
 from tiejun.lib import idcard, xlsx
 from tiejun.lib.ethnicity import ETHNIC_GROUPS
+from tiejun.lib.xlsx import XLSX_TYPE
 from tiejun.org.importer import EXAMPLE_MARK, HEADERS, ORG_CODE_HEADER, REQUIRED, Problem
 from tiejun.org.models import EDUCATION_CHOICES, Member
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEXT_COLUMNS = ("id_number", "phone")
 DATE_COLUMNS = ("birth_date", "joined_on", "full_on")
 _WIDTHS = {"id_number": 22, "org": 28, "post": 18, "phone": 15, "education": 12}

@@ -15,6 +15,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from tiejun.lib.xlsx import XLSX_TYPE
 from tiejun.life import documents, services
 from tiejun.life.models import Meeting
 from tiejun.life.tests.helpers import make_meeting, seat
@@ -127,7 +128,7 @@ def test_the_ledger_download_is_scoped_and_audited(client, people, held):
     client.force_login(people.secretary_a)
     response = client.get(f"/meetings/ledger.xlsx?org={people.branch_a.pk}&year=2026")
     assert response.status_code == 200
-    assert response["Content-Type"] == documents.XLSX_TYPE
+    assert response["Content-Type"] == XLSX_TYPE
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book["会议台账"]["D3"].value == "2026年11月支委会"
     assert AuditEntry.objects.filter(action="meeting.ledger_export").exists()
