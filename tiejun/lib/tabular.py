@@ -126,8 +126,8 @@ def read_table(path: Path, kind: str) -> Iterator[Table]:
 def _xlsx_table(path: Path) -> Iterator[Table]:
     """The first worksheet: read by calamine (Rust, about ten times this module's XML reader),
     by the XML reader when the sheet holds formula errors (calamine reads "#N/A" as an empty
-    cell, and a person fixing the file needs to be told which cell shows it), and by openpyxl
-    where the layout is one neither knows.
+    cell, and a person fixing the file needs to be told which cell shows it) or spreads over too
+    many cells for calamine's grid, and by openpyxl where the layout is one neither knows.
     """
     try:
         archive = zipfile.ZipFile(path)
@@ -135,7 +135,7 @@ def _xlsx_table(path: Path) -> Iterator[Table]:
         raise TableError("文件已损坏，无法作为 Excel 工作簿打开。") from None
     with archive:
         workbook = _known(_xlsx_workbook, archive)
-        if workbook is not None and not _has_error_cells(archive, workbook.sheet):
+        if workbook is not None and _calamine_can_read(archive, workbook.sheet):
             yield Table("xlsx", _guarded(_calamine_rows(path)), workbook.date1904)
             return
         layout = _known(_xlsx_layout, archive, workbook) if workbook and _FAST_XML_IS_SAFE else None
@@ -161,13 +161,26 @@ def _known(read: Callable[..., _T], *args: Any) -> _T | None:
 
 # t="e" on a cell: a formula error (#N/A, #DIV/0! …). A false match only costs the slower reader.
 _ERROR_CELL = re.compile(rb"""\st\s*=\s*["']e["']""")
+_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr\s*=\s*[\"'](\d+)")
+_CELL_COLUMN = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr\s*=\s*[\"']([A-Za-z]{1,3})\d")
+# Calamine holds a sheet as one dense grid from A1 to its last cell: a 5 KB file with one cell
+# in A1 and one in ZZ200000 takes 4 GB and 10 s, one in XFD1048576 would take the machine.
+# Sheets spread over more cells than this go through the streaming XML reader instead.
+CALAMINE_MAX_CELLS = 5_000_000
 
 
-def _has_error_cells(archive: zipfile.ZipFile, sheet: str) -> bool:
+def _calamine_can_read(archive: zipfile.ZipFile, sheet: str) -> bool:
+    """No formula errors, and a grid small enough to hold: see the two limits above."""
     try:
-        return _ERROR_CELL.search(archive.read(sheet)) is not None
+        data = archive.read(sheet)
     except Exception:  # a damaged entry: let the readers report it
+        return True
+    if _ERROR_CELL.search(data):
         return False
+    rows = max(map(int, _ROW_NUMBER.findall(data)), default=0)
+    letters = set(_CELL_COLUMN.findall(data))
+    columns = max((_column_index(column.decode()) for column in letters), default=-1) + 1
+    return rows * columns <= CALAMINE_MAX_CELLS
 
 
 def _calamine_rows(path: Path) -> Iterator[Row]:

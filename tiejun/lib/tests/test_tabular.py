@@ -173,6 +173,20 @@ def test_a_formula_error_is_read_as_the_error_excel_shows(tmp_path):
     assert _all_rows(path, "xlsx")[1] == (2, ("张三", "#N/A"))
 
 
+def test_a_tiny_sheet_with_a_far_away_cell_is_streamed_not_held_as_a_grid(tmp_path):
+    # Calamine would hold A1:ZZ200000 as 140 million cells (4 GB) for this 5 KB file.
+    book = openpyxl.Workbook()
+    book.active["A1"] = "姓名"
+    book.active["ZZ200000"] = "x"
+    path = tmp_path / "sparse.xlsx"
+    book.save(path)
+    rows = _all_rows(path, "xlsx")
+    assert [(number, values[0], values[-1]) for number, values in rows] == [
+        (1, "姓名", "姓名"),
+        (200000, None, "x"),
+    ]
+
+
 def test_it_reads_xls_dates_as_dates_and_numbers_as_numbers(tmp_path):
     path = _xls(tmp_path / "a.xls", [["入党日期", "编号"], [dt.date(2019, 7, 1), 15]])
     rows = _all_rows(path, "xls")
