@@ -101,11 +101,10 @@ def validate_member(member: Member, *, in_bulk: bool = False) -> None:
         member.full_clean(exclude=DERIVED_FIELDS)
         return
     errors: dict[str, list[ValidationError]] = {}
-    free_text = _free_text_to_check(member)
-    steps = [member.clean] if not free_text else [
-        lambda: member.clean_fields(exclude=[f for f in _ALL_FIELDS if f not in free_text]),
-        member.clean,
-    ]  # fmt: skip
+    steps = [member.clean]
+    if free_text := _free_text_to_check(member):
+        others = [name for name in _ALL_FIELDS if name not in free_text]
+        steps.insert(0, lambda: member.clean_fields(exclude=others))
     for step in steps:
         try:
             step()
