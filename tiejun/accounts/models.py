@@ -200,7 +200,7 @@ class AuditEntry(models.Model):
         return audit_payload({name: getattr(self, name) for name in PAYLOAD_FIELDS})
 
     def compute_digest(self) -> str:
-        return hashlib.new(self.algorithm, self.payload()).hexdigest()
+        return audit_digest(self.algorithm, self.payload())
 
 
 # The columns an entry's digest covers (by attname), and the name each has in the payload.
@@ -216,6 +216,10 @@ def audit_payload(columns: dict[str, Any]) -> bytes:
     body = {key: columns[name] for name, key in PAYLOAD_FIELDS.items()}
     body["at"] = body["at"].isoformat()
     return json.dumps(body, sort_keys=True, ensure_ascii=False, default=str).encode()
+
+
+def audit_digest(algorithm: str, payload: bytes) -> str:
+    return hashlib.new(algorithm, payload).hexdigest()
 
 
 def audit_algorithm() -> str:
@@ -271,7 +275,7 @@ def _chained(head: AuditHead, rows: list[dict[str, Any]]) -> list[dict[str, Any]
         user = row.pop("user", None)
         if user is not None:
             row["user_id"] = user.pk
-        row["digest"] = digest = hashlib.new(algorithm, audit_payload(row)).hexdigest()
+        row["digest"] = digest = audit_digest(algorithm, audit_payload(row))
         chained.append(row)
     return chained
 
