@@ -31,6 +31,7 @@ from tiejun.bulk_sql import insert_rows
 from tiejun.lib import chinese, crypto, idcard
 from tiejun.lib.dates import DateError, parse_date
 from tiejun.lib.ethnicity import normalize_ethnicity
+from tiejun.lib.gcpause import gc_paused
 from tiejun.lib.tabular import Header, Row, find_header, is_blank, read_table, row_values
 from tiejun.org import services
 from tiejun.org.access import MEMBER_HOLDING_KINDS
@@ -561,7 +562,8 @@ def plan_import(
 
     importer = _Importer(user=user, today=today or dt.date.today(), lock=lock)
     try:
-        return importer.run(path, kind)
+        with gc_paused():
+            return importer.run(path, kind)
     except TableError as error:
         return ImportPlan(problems=[Problem(0, "", error.message)])
 
@@ -585,11 +587,13 @@ def import_members(
         audit.record("member.import", request=request, user=user, username=username,
                      result="failed", detail=summary)  # fmt: skip
         return plan
-    _save(plan, user=user, today=today, reason=f"批量导入：{source}" if source else "批量导入")
-    entries = [*_audit_entries(plan, request=request, user=user, username=username, source=source),
-               audit.entry_fields("member.import", request=request, user=user,
-                                  username=username, detail=summary)]  # fmt: skip
-    audit.record_many(entries)
+    with gc_paused():
+        _save(plan, user=user, today=today, reason=f"批量导入：{source}" if source else "批量导入")
+        entries = [*_audit_entries(plan, request=request, user=user, username=username,
+                                   source=source),
+                   audit.entry_fields("member.import", request=request, user=user,
+                                      username=username, detail=summary)]  # fmt: skip
+        audit.record_many(entries)
     plan.saved = True
     return plan
 
