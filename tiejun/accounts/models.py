@@ -211,11 +211,15 @@ PAYLOAD_FIELDS = {
 }  # fmt: skip
 
 
+# json.dumps with options builds an encoder per call; an import digests a row per member.
+_PAYLOAD_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)
+
+
 def audit_payload(columns: dict[str, Any]) -> bytes:
     """The bytes an entry's digest is taken of, from its columns (entry or row to be written)."""
     body = {key: columns[name] for name, key in PAYLOAD_FIELDS.items()}
     body["at"] = body["at"].isoformat()
-    return json.dumps(body, sort_keys=True, ensure_ascii=False, default=str).encode()
+    return _PAYLOAD_JSON.encode(body).encode()
 
 
 def audit_digest(algorithm: str, payload: bytes) -> str:

@@ -609,7 +609,7 @@ def _save(plan: ImportPlan, *, user: User | None, today: dt.date, reason: str) -
         members = plan.new[start : start + BATCH_ROWS]
         _insert_members(members)
         entries = [_created_entry(member) for member in members]
-        services.open_changes(entries, effective_on=today, by=user, reason=reason)
+        services.open_changes(entries, effective_on=today, by=user, reason=reason, created=True)
     for start in range(0, len(plan.updated), BATCH_ROWS):
         entries = plan.updated[start : start + BATCH_ROWS]
         for entry in entries:

@@ -175,14 +175,19 @@ class ChangeEntry:
 
 
 def open_changes(
-    entries: list[ChangeEntry], *, effective_on: dt.date, by: User | None, reason: str
+    entries: list[ChangeEntry],
+    *,
+    effective_on: dt.date,
+    by: User | None,
+    reason: str,
+    created: bool = False,
 ) -> None:
     """Close each member's open interval at `effective_on` and open a new one.
 
     Three queries whatever the number of members, so an edit and an import share this code;
-    the new rows go as one bulk INSERT.
+    the new rows go as one bulk INSERT. Members `created` just now have no interval to close.
     """
-    last = open_changes_of([entry.member.pk for entry in entries])
+    last = {} if created else open_changes_of([entry.member.pk for entry in entries])
     for entry in entries:
         found = last.get(entry.member.pk)
         check_effective_on(found.effective_on if found else None, effective_on)
@@ -220,6 +225,7 @@ def create_member(
         effective_on=effective_on or dt.date.today(),
         by=by,
         reason=reason,
+        created=True,
     )
     audit.record("member.create", request=request, user=by, obj=member)
     return member
