@@ -27,5 +27,5 @@ def test_the_office_watches_a_big_export_finish_and_downloads_it(page, people, s
         "张海冰",
         "李文",
     ]
-    page.get_by_role("link", name="我的导出").click()
+    page.locator("main").get_by_role("link", name="我的导出").click()
     assert "党员名册导出" in page.inner_text("main table")

@@ -17,6 +17,7 @@ MENU = [
     ("三会一课合规", "life:compliance", "meeting.view"),
     ("谈心谈话", "life:talk_list", "talk.view"),
     ("党员导入", "org:import", "member.import"),
+    ("我的导出", "jobs:list", "member.export"),  # big exports finish here, in the background
     ("规则表", "rules:list", "rules.view"),
     ("账户管理", "accounts:user_list", "accounts.manage"),
     ("安全管理", "accounts:security", "security.manage"),

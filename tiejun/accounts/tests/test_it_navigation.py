@@ -17,6 +17,7 @@ def _lit(client, path: str) -> list[str]:
         ("/members/", "党员名册"),
         ("/members/import/", "党员导入"),  # under /members/ too, but its own entry is deeper
         ("/meetings/new/", "组织生活"),
+        ("/jobs/", "我的导出"),
     ],
 )
 def test_one_entry_is_lit(client, people, path, entry):
