@@ -162,7 +162,7 @@ def _known(read: Callable[..., _T], *args: Any) -> _T | None:
 # t="e" on a cell: a formula error (#N/A, #DIV/0! …). A false match only costs the slower reader.
 _ERROR_CELL = re.compile(rb"""\st\s*=\s*["']e["']""")
 _ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr\s*=\s*[\"'](\d+)")
-_CELL_COLUMN = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr\s*=\s*[\"']([A-Za-z]{1,3})\d")
+_CELL_REFERENCE = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr\s*=\s*[\"']([A-Za-z]+)(\d+)")
 # Calamine holds a sheet as one dense grid from A1 to its last cell: a 5 KB file with one cell
 # in A1 and one in ZZ200000 takes 4 GB and 10 s, one in XFD1048576 would take the machine.
 # Sheets spread over more cells than this go through the streaming XML reader instead.
@@ -175,12 +175,21 @@ def _calamine_can_read(archive: zipfile.ZipFile, sheet: str) -> bool:
         data = archive.read(sheet)
     except Exception:  # a damaged entry: let the readers report it
         return True
-    if _ERROR_CELL.search(data):
-        return False
-    rows = max(map(int, _ROW_NUMBER.findall(data)), default=0)
-    letters = set(_CELL_COLUMN.findall(data))
+    if (b'"e"' in data or b"'e'" in data) and _ERROR_CELL.search(data):
+        return False  # (the plain search first: it takes a twentieth of the pattern's time)
+    references = _CELL_REFERENCE.findall(data)
+    # A cell's own reference places it, whatever its row says; rows without one count too.
+    row_numbers = {number for _letters, number in references}
+    row_numbers.update(_ROW_NUMBER.findall(data))
+    rows = _largest_number(row_numbers)
+    letters = {column for column, _number in references}
     columns = max((_column_index(column.decode()) for column in letters), default=-1) + 1
     return rows * columns <= CALAMINE_MAX_CELLS
+
+
+def _largest_number(digits: set[bytes]) -> int:
+    # The longest string of digits is the largest number (a leading zero can only overstate it).
+    return int(max(digits, key=lambda number: (len(number), number), default=b"0"))
 
 
 def _calamine_rows(path: Path) -> Iterator[Row]:

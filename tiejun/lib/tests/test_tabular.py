@@ -12,6 +12,7 @@ import xlwt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tiejun.lib import tabular
 from tiejun.lib.tabular import (
     TableError,
     find_header,
@@ -185,6 +186,24 @@ def test_a_tiny_sheet_with_a_far_away_cell_is_streamed_not_held_as_a_grid(tmp_pa
         (1, "姓名", "姓名"),
         (200000, None, "x"),
     ]
+
+
+def test_a_far_away_cell_in_a_row_that_says_it_is_row_2_is_streamed_too(tmp_path):
+    # The cell's own reference places it (4 GB and 12 s in calamine), not its row's number.
+    book = openpyxl.Workbook()
+    book.active["A1"] = "姓名"
+    book.active["ZZ200000"] = "x"
+    book.save(tmp_path / "sparse.xlsx")
+    path = tmp_path / "lying.xlsx"
+    with zipfile.ZipFile(tmp_path / "sparse.xlsx") as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<row r="200000"', b'<row r="2"')
+            target.writestr(item, data)
+    with zipfile.ZipFile(path) as archive:
+        assert not tabular._calamine_can_read(archive, "xl/worksheets/sheet1.xml")
+    assert _all_rows(path, "xlsx")[-1][1][-1] == "x"
 
 
 def test_it_reads_xls_dates_as_dates_and_numbers_as_numbers(tmp_path):
