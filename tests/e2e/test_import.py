@@ -7,7 +7,7 @@ import datetime as dt
 
 from tests.browser import download_sheet, login, shot
 from tiejun.org.models import Member
-from tiejun.org.tests.sheets import member_row, table, write_xlsx
+from tiejun.org.tests.sheets import member_row, table, write_workbook, write_xlsx
 from tiejun.testing import PASSWORD
 
 
@@ -50,3 +50,22 @@ def test_the_secretary_sees_each_bad_row_then_imports_the_corrected_sheet(page, 
     shot(page, "import-done")
     imported = Member.objects.get(name="刘德华")
     assert imported.joined_on == dt.date(2008, 7, 1) and imported.org == people.branch_a
+
+
+def test_the_office_imports_a_workbook_of_one_sheet_per_branch(page, people, tmp_path):
+    sheets = {
+        "填写说明": [["每个支部一张工作表，日期写到日。"]],
+        "大气环境处": table([member_row(1, name="赵一"), member_row(2, name="钱二")]),
+        "水生态环境处": table(
+            [member_row(3, name="孙三", org=people.branch_b.name, ethnicity="火星族")]
+        ),
+    }
+    login(page, "office", PASSWORD)
+    page.goto("/members/import/")
+    page.set_input_files("#id_file", str(write_workbook(tmp_path / "各支部名册.xlsx", sheets)))
+    page.click("main button[type=submit]")
+    page.wait_for_selector("text=发现 1 处错误")
+    error = page.locator(".tj-error-list tbody tr").inner_text().split("\t")
+    assert error[:3] == ["水生态环境处", "2", "民族"]
+    assert page.get_by_text("未导入没有党员信息表头的工作表：“填写说明”").is_visible()
+    shot(page, "import-sheets-errors")

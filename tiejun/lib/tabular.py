@@ -2,8 +2,9 @@
 
 An upload is trusted only after `inspect_file`: the name is on the allow-list, the size is within
 the limit, the bytes are what the name claims (a renamed .exe is not a workbook), and a zip's
-central directory promises no bomb. `read_table` then yields each row as (row number as the
-spreadsheet shows it, cell values), and `find_header` finds the header row under any title rows.
+central directory promises no bomb. `list_sheets` names a file's visible worksheets, `read_table`
+yields one sheet's rows as (row number as the spreadsheet shows it, cell values), and
+`find_header` finds the header row under any title rows.
 Every failure is a TableError with a Chinese message; parser exceptions never escape.
 """
 
@@ -42,6 +43,10 @@ class TableError(ValueError):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class NoHeaderError(TableError):
+    """No row of a sheet looks like a header: a sheet of notes or lookup lists, not of data."""
 
 
 def inspect_file(path: Path, filename: str, *, max_bytes: int | None = None) -> str:
@@ -101,30 +106,57 @@ def _decode_text(data: bytes) -> str:
 
 @dataclass
 class Table:
-    """The first worksheet of a file: its rows, and how its number cells count days."""
+    """One worksheet of a file: its rows, and how its number cells count days."""
 
     kind: str
     rows: Iterator[Row]
     date1904: bool = False
 
 
-@contextmanager
-def read_table(path: Path, kind: str) -> Iterator[Table]:
-    """Open a file checked by `inspect_file`; rows are read lazily and the file closed after."""
+@dataclass(frozen=True)
+class Sheet:
+    """A worksheet: its position among the workbook's sheets (all of them) and its name."""
+
+    index: int
+    name: str
+
+
+def list_sheets(path: Path, kind: str) -> list[Sheet]:
+    """The visible worksheets of a file checked by `inspect_file`, in the workbook's order.
+
+    Hidden sheets (lookup lists, old copies) and chart sheets are left out; a CSV file is one
+    sheet without a name.
+    """
     if kind == "xlsx":
-        with _xlsx_table(path) as table:
+        return _xlsx_sheets(path)
+    if kind == "xls":
+        return _xls_sheets(path)
+    return [Sheet(0, "")]
+
+
+@contextmanager
+def read_table(path: Path, kind: str, sheet: Sheet | None = None) -> Iterator[Table]:
+    """Open one sheet (the first visible one by default) of a file checked by `inspect_file`;
+    rows are read lazily and the file closed after."""
+    if kind not in SUFFIXES.values():
+        raise TableError("不支持的文件类型。")
+    if sheet is None:
+        visible = list_sheets(path, kind)
+        if not visible:
+            raise TableError("工作簿中没有可读取的工作表（都已隐藏？）。")
+        sheet = visible[0]
+    if kind == "xlsx":
+        with _xlsx_table(path, sheet) as table:
             yield table
     elif kind == "xls":
-        yield _xls_table(path)
-    elif kind == "csv":
-        yield _csv_table(path)
+        yield _xls_table(path, sheet)
     else:
-        raise TableError("不支持的文件类型。")
+        yield _csv_table(path)
 
 
 @contextmanager
-def _xlsx_table(path: Path) -> Iterator[Table]:
-    """The first worksheet: read by calamine (Rust, about ten times this module's XML reader),
+def _xlsx_table(path: Path, sheet: Sheet) -> Iterator[Table]:
+    """A worksheet: read by calamine (Rust, about ten times this module's XML reader),
     by the XML reader when the sheet holds formula errors (calamine reads "#N/A" as an empty
     cell, and a person fixing the file needs to be told which cell shows it) or spreads over too
     many cells for calamine's grid, and by openpyxl where the layout is one neither knows.
@@ -135,10 +167,14 @@ def _xlsx_table(path: Path) -> Iterator[Table]:
         raise TableError("文件已损坏，无法作为 Excel 工作簿打开。") from None
     with archive:
         workbook = _known(_xlsx_workbook, archive)
-        if workbook is not None and _calamine_can_read(archive, workbook.sheet):
-            yield Table("xlsx", _guarded(_calamine_rows(path)), workbook.date1904)
+        # None: a layout this module does not know, which is openpyxl's to read.
+        part = workbook.parts_by_index.get(sheet.index) if workbook else None
+        if workbook and part and _calamine_can_read(archive, part):
+            yield Table("xlsx", _guarded(_calamine_rows(path, sheet.name)), workbook.date1904)
             return
-        layout = _known(_xlsx_layout, archive, workbook) if workbook and _FAST_XML_IS_SAFE else None
+        layout = (
+            _known(_xlsx_layout, archive, workbook, part) if part and _FAST_XML_IS_SAFE else None
+        )
         if layout is not None:
             try:
                 handle = archive.open(layout.sheet)
@@ -147,8 +183,19 @@ def _xlsx_table(path: Path) -> Iterator[Table]:
             with handle:
                 yield Table("xlsx", _guarded(_xlsx_sheet_rows(handle, layout)), layout.date1904)
             return
-    with _openpyxl_table(path) as table:
+    with _openpyxl_table(path, sheet) as table:
         yield table
+
+
+def _xlsx_sheets(path: Path) -> list[Sheet]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            workbook = _known(_xlsx_workbook, archive)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise TableError("文件已损坏，无法作为 Excel 工作簿打开。") from None
+    if workbook is not None:
+        return workbook.visible
+    return _openpyxl_sheets(path)
 
 
 def _known(read: Callable[..., _T], *args: Any) -> _T | None:
@@ -192,12 +239,12 @@ def _largest_number(digits: set[bytes]) -> int:
     return int(max(digits, key=lambda number: (len(number), number), default=b"0"))
 
 
-def _calamine_rows(path: Path) -> Iterator[Row]:
+def _calamine_rows(path: Path, sheet: str) -> Iterator[Row]:
     from python_calamine import CalamineWorkbook
 
     book = CalamineWorkbook.from_path(str(path))
     try:
-        grid = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        grid = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     finally:
         book.close()
     for number, values in enumerate(grid, start=1):
@@ -223,27 +270,45 @@ def _calamine_cell(value: Any) -> Any:
     return value
 
 
+def _openpyxl_sheets(path: Path) -> list[Sheet]:
+    with _openpyxl_book(path) as book:
+        return [
+            Sheet(index, sheet.title) for index, sheet in enumerate(book.worksheets)
+            if sheet.sheet_state == "visible"
+        ]  # fmt: skip
+
+
 @contextmanager
-def _openpyxl_table(path: Path) -> Iterator[Table]:
+def _openpyxl_book(path: Path) -> Iterator[Any]:
     import openpyxl
-    from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
     # A handle, not a path: openpyxl refuses paths whose name does not end in .xlsx, and
     # uploads are stored without one (and WPS names some .xlsx files .xls).
     with path.open("rb") as handle:
         try:
             book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-            sheet = book.worksheets[0]
-            # WPS writes a wrong <dimension>; without this read-only mode stops at its bogus end.
-            sheet.reset_dimensions()  # type: ignore[union-attr]
-            date1904 = book.epoch == CALENDAR_MAC_1904
         except Exception:  # openpyxl raises many types on damaged files; the user needs one answer
             raise TableError("无法读取该 Excel 文件，文件可能已损坏或已加密。") from None
         try:
-            rows = sheet.iter_rows(values_only=True)  # type: ignore[union-attr]
-            yield Table("xlsx", _guarded(enumerate(map(tuple, rows), start=1)), date1904)
+            yield book
         finally:
             book.close()
+
+
+@contextmanager
+def _openpyxl_table(path: Path, wanted: Sheet) -> Iterator[Table]:
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    with _openpyxl_book(path) as book:
+        try:
+            sheet = book[wanted.name]
+            # WPS writes a wrong <dimension>; without this read-only mode stops at its bogus end.
+            sheet.reset_dimensions()
+            date1904 = book.epoch == CALENDAR_MAC_1904
+        except Exception:  # openpyxl raises many types on damaged files; the user needs one answer
+            raise TableError("无法读取该 Excel 文件，文件可能已损坏或已加密。") from None
+        rows = sheet.iter_rows(values_only=True)
+        yield Table("xlsx", _guarded(enumerate(map(tuple, rows), start=1)), date1904)
 
 
 EXCEL_MAX_COLUMNS = 16384
@@ -295,7 +360,8 @@ def _relations(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]
 
 @dataclass(frozen=True)
 class _XlsxWorkbook:
-    sheet: str  # the first worksheet's part
+    visible: list[Sheet]  # the visible worksheets
+    parts_by_index: dict[int, str]  # each worksheet's part (path in the archive)
     date1904: bool
     parts: dict[str, str]  # relationship type → part, for the workbook's other parts
 
@@ -311,14 +377,21 @@ def _xlsx_workbook(archive: zipfile.ZipFile) -> _XlsxWorkbook:
     properties = next((e for e in workbook if _local(e.tag) == "workbookPr"), None)
     date1904 = properties is not None and properties.get("date1904") in ("1", "true")
     sheets = next(e for e in workbook if _local(e.tag) == "sheets")
-    first_sheet = relations[next(iter(sheets)).get(_REL_NS + "id", "")][1]
-    return _XlsxWorkbook(first_sheet, date1904, dict(relations.values()))
+    visible, parts_by_index = [], {}
+    for index, entry in enumerate(sheets):
+        kind, part = relations[entry.get(_REL_NS + "id", "")]
+        if kind != "worksheet":
+            continue  # a chart sheet holds no cells
+        parts_by_index[index] = part
+        if entry.get("state", "visible") == "visible":
+            visible.append(Sheet(index, entry.get("name", "")))
+    return _XlsxWorkbook(visible, parts_by_index, date1904, dict(relations.values()))
 
 
-def _xlsx_layout(archive: zipfile.ZipFile, workbook: _XlsxWorkbook) -> _XlsxLayout:
+def _xlsx_layout(archive: zipfile.ZipFile, workbook: _XlsxWorkbook, part: str) -> _XlsxLayout:
     strings = _shared_strings(archive, workbook.parts.get("sharedStrings"))
     date_styles = _date_styles(archive, workbook.parts.get("styles"))
-    return _XlsxLayout(workbook.sheet, strings, date_styles, workbook.date1904)
+    return _XlsxLayout(part, strings, date_styles, workbook.date1904)
 
 
 def _shared_strings(archive: zipfile.ZipFile, part: str | None) -> list[str]:
@@ -436,12 +509,28 @@ def _excel_datetime(number: float, date1904: bool) -> Any:
         return number
 
 
-def _xls_table(path: Path) -> Table:
+def _xls_book(path: Path) -> Any:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=path.read_bytes(), on_demand=True)
-        sheet = book.sheet_by_index(0)
+        return xlrd.open_workbook(file_contents=path.read_bytes(), on_demand=True)
+    except Exception:  # xlrd raises many types on damaged files; the user needs one answer
+        raise TableError("无法读取该 .xls 文件，文件可能已损坏或已加密。") from None
+
+
+def _xls_sheets(path: Path) -> list[Sheet]:
+    book = _xls_book(path)
+    try:
+        sheets = [book.sheet_by_index(index) for index in range(book.nsheets)]
+    except Exception:  # a damaged sheet record
+        raise TableError("无法读取该 .xls 文件，文件可能已损坏或已加密。") from None
+    return [Sheet(index, sheet.name) for index, sheet in enumerate(sheets) if not sheet.visibility]
+
+
+def _xls_table(path: Path, wanted: Sheet) -> Table:
+    book = _xls_book(path)
+    try:
+        sheet = book.sheet_by_index(wanted.index)
     except Exception:  # xlrd raises many types on damaged files; the user needs one answer
         raise TableError("无法读取该 .xls 文件，文件可能已损坏或已加密。") from None
     return Table("xls", _guarded(_xls_rows(sheet, book.datemode)), book.datemode == 1)
@@ -558,7 +647,7 @@ def find_header(
         if number >= HEADER_SCAN_ROWS:
             break
     if best is None or len(best[1]) < 2:
-        raise TableError(
+        raise NoHeaderError(
             f"在前 {HEADER_SCAN_ROWS} 行中找不到表头行（应有“"
             + "”“".join(required.values())
             + "”等列），请使用导入模板。"

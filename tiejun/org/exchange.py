@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
 import xlsxwriter
@@ -141,6 +141,8 @@ INSTRUCTIONS = [
     "7. 同一身份证号已在系统中的，导入时更新其信息并记入历史；"
     "文件中任何一行有误，整个文件都不会导入。",
     "8. 导出的名册可以修改后重新导入；但隐藏了部分身份证号的导出文件不能用于导入。",
+    "9. 也可以每个支部一张工作表：有表头的工作表都会导入，"
+    "本说明等没有表头的工作表和隐藏的工作表不导入。",
 ]
 
 
@@ -198,22 +200,26 @@ def _add_choices(book: Any, sheet: Any, names: list[str], formats: dict[str, Any
 # -- errors -----------------------------------------------------------------------------------
 
 
-def error_workbook(problems: Iterable[Problem]) -> bytes:
-    """The errors of a failed import as a sheet: 行号, 列, 原因."""
+def error_workbook(problems: Sequence[Problem]) -> bytes:
+    """The errors of a failed import as a sheet: 行号, 列, 原因, and first 工作表 when the
+    findings come from a workbook of several sheets."""
     buffer = io.BytesIO()
     book = xlsx.workbook(buffer, in_memory=True)
     formats = _formats(book)
     sheet = book.add_worksheet("错误清单")
-    sheet.set_column(0, 0, 8)
-    sheet.set_column(1, 1, 16)
-    sheet.set_column(2, 2, 80)
-    sheet.write_row(0, 0, ["行号", "列", "原因"], formats["header"])
+    with_sheet = any(problem.sheet for problem in problems)
+    headers = ["工作表"] * with_sheet + ["行号", "列", "原因"]
+    for column, width in enumerate([16] * with_sheet + [8, 16, 80]):
+        sheet.set_column(column, column, width)
+    sheet.write_row(0, 0, headers, formats["header"])
     sheet.freeze_panes(1, 0)
     for row, problem in enumerate(problems, start=1):
+        if with_sheet:
+            sheet.write_string(row, 0, problem.sheet)
         if problem.row:
-            sheet.write_number(row, 0, problem.row)
-        sheet.write_string(row, 1, problem.column)
-        sheet.write_string(row, 2, problem.message)
+            sheet.write_number(row, with_sheet, problem.row)
+        sheet.write_string(row, with_sheet + 1, problem.column)
+        sheet.write_string(row, with_sheet + 2, problem.message)
     book.close()
     return buffer.getvalue()
 

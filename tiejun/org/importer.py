@@ -8,13 +8,17 @@ So the number of queries grows with batches, not with rows.
 
 Matching: a row whose ID number is already on file updates that member (key: the ID digest);
 importing the same file twice therefore changes nothing the second time.
+
+Every visible worksheet with a header is imported (a committee office collects one sheet per
+branch), sheets without one (notes, lookup lists) are skipped with a note, and once a workbook
+has more than one sheet every finding names its sheet.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
@@ -32,7 +36,18 @@ from tiejun.lib import chinese, crypto, idcard
 from tiejun.lib.dates import DateError, parse_date
 from tiejun.lib.ethnicity import normalize_ethnicity
 from tiejun.lib.gcpause import gc_paused
-from tiejun.lib.tabular import Header, Row, find_header, is_blank, read_table, row_values
+from tiejun.lib.tabular import (
+    Header,
+    NoHeaderError,
+    Row,
+    Sheet,
+    TableError,
+    find_header,
+    is_blank,
+    list_sheets,
+    read_table,
+    row_values,
+)
 from tiejun.org import services
 from tiejun.org.access import MEMBER_HOLDING_KINDS
 from tiejun.org.models import EDUCATION_CHOICES, Member, MemberChange, Org
@@ -104,14 +119,19 @@ ALIASES = _field_aliases()
 
 @dataclass(frozen=True)
 class Problem:
-    """One finding about one cell: the spreadsheet row, the column as headed, and why."""
+    """One finding about one cell: the sheet (in a workbook of several), the spreadsheet row,
+    the column as headed, and why."""
 
     row: int
     column: str
     message: str
+    sheet: str = ""
 
     def __str__(self) -> str:
-        return f"第{self.row}行 [{self.column}] {self.message}" if self.row else self.message
+        where = f"工作表“{self.sheet}” " if self.sheet else ""
+        if self.row:
+            where += f"第{self.row}行 [{self.column}] "
+        return where + self.message
 
 
 @dataclass
@@ -122,6 +142,7 @@ class PreviewRow:
     id_masked: str
     org_name: str
     fields: list[str] = field(default_factory=list)
+    sheet: str = ""
 
 
 @dataclass
@@ -136,6 +157,7 @@ class ImportPlan:
     warnings: list[Problem] = field(default_factory=list)
     preview: list[PreviewRow] = field(default_factory=list)
     saved: bool = False
+    several_sheets: bool = False  # findings and rows then name their sheet
 
     @property
     def ok(self) -> bool:
@@ -355,12 +377,45 @@ class _Importer:
         self.lock = lock
         self.orgs = _OrgIndex(user, today)
         self.plan = ImportPlan()
-        self.seen: dict[str, int] = {}  # ID digest → the row it first appeared in
+        self.seen: dict[str, tuple[str, int]] = {}  # ID digest → where it first appeared
         self.header = Header(0, {})
         self.date1904 = False
+        self.sheet = ""  # the sheet being read, named by its findings and rows
 
     def run(self, path: Path, kind: str) -> ImportPlan:
-        with read_table(path, kind) as table:
+        sheets = list_sheets(path, kind)
+        if not sheets:
+            raise TableError("工作簿中没有可读取的工作表（都已隐藏？）。")
+        skipped: dict[str, NoHeaderError] = {}
+        for sheet in sheets:
+            self.sheet = sheet.name
+            try:
+                self._run_sheet(path, kind, sheet)
+            except NoHeaderError as error:  # notes, lookup lists
+                skipped[sheet.name] = error
+            except TableError as error:  # a header short of a required column
+                self.plan.problems.append(Problem(0, "", error.message, self.sheet))
+        if len(skipped) == len(sheets):
+            raise _no_header_anywhere(list(skipped.values()))
+        self._name_sheets(data_sheets=len(sheets) - len(skipped))
+        if skipped:
+            names = "、".join(f"“{name}”" for name in skipped)
+            self.plan.warnings.append(Problem(0, "", f"未导入没有党员信息表头的工作表：{names}"))
+        if not self.plan.rows and self.plan.ok:
+            self.plan.problems.append(Problem(0, "", "文件中没有数据行（表头下面是空的）。"))
+        return self.plan
+
+    def _name_sheets(self, data_sheets: int) -> None:
+        """Findings and rows name their sheet only when more than one sheet held data."""
+        plan = self.plan
+        plan.several_sheets = data_sheets > 1
+        if not plan.several_sheets:
+            plan.problems = [replace(problem, sheet="") for problem in plan.problems]
+            plan.warnings = [replace(warning, sheet="") for warning in plan.warnings]
+            plan.preview = [replace(row, sheet="") for row in plan.preview]
+
+    def _run_sheet(self, path: Path, kind: str, sheet: Sheet) -> None:
+        with read_table(path, kind, sheet) as table:
             self.date1904 = table.date1904
             required = {name: HEADERS[name] for name in REQUIRED}
             self.header = find_header(table.rows, ALIASES, required)
@@ -368,18 +423,16 @@ class _Importer:
                 parsed = [p for p in (self.parse_row(n, cells) for n, cells in chunk) if p]
                 if parsed:
                     _Batch(self, parsed).resolve()
-        if not self.plan.rows:
-            self.plan.problems.append(Problem(0, "", "文件中没有数据行（表头下面是空的）。"))
-        return self.plan
 
     def column(self, name: str) -> str:
         return self.header.labels.get(name) or CHANGE_LABELS.get(name, "—")
 
     def problem(self, row: int, name: str, message: str) -> None:
-        self.plan.problems.append(Problem(row, self.column(name), message))
+        self.plan.problems.append(Problem(row, self.column(name), message, self.sheet))
 
     def warning(self, row: int, name: str, message: str) -> None:
-        self.plan.warnings.append(Problem(row, self.column(name), message))
+        column = self.column(name) if name else ""
+        self.plan.warnings.append(Problem(row, column, message, self.sheet))
 
     def parse_row(self, number: int, cells: tuple[Any, ...]) -> _Parsed | None:
         raw = row_values(cells, self.header.columns)
@@ -429,9 +482,11 @@ class _Importer:
         self._match_id(number, check, values)
         digest = crypto.lookup_digest(check.number)
         if digest in self.seen:
-            self.problem(number, "id_number", f"与第{self.seen[digest]}行的身份证号重复")
+            sheet, row = self.seen[digest]
+            where = f"工作表“{sheet}”" if sheet != self.sheet else ""
+            self.problem(number, "id_number", f"与{where}第{row}行的身份证号重复")
             return None
-        self.seen[digest] = number
+        self.seen[digest] = (self.sheet, number)
         values["id_number"] = check.number
         return digest
 
@@ -536,9 +591,20 @@ class _Importer:
     def _preview(self, number: int, action: str, member: Member, fields: list[str]) -> None:
         if len(self.plan.preview) < PREVIEW_ROWS:
             labels = [CHANGE_LABELS.get(name, name) for name in fields]
+            org = member.org.name
             self.plan.preview.append(
-                PreviewRow(number, action, member.name, member.id_masked, member.org.name, labels)
+                PreviewRow(number, action, member.name, member.id_masked, org, labels, self.sheet)
             )
+
+
+def _no_header_anywhere(errors: list[NoHeaderError]) -> NoHeaderError:
+    if len(errors) == 1:
+        return errors[0]
+    return NoHeaderError(
+        f"{len(errors)} 张工作表中都找不到表头行（应有“"
+        + "”“".join(HEADERS[name] for name in REQUIRED)
+        + "”等列），请使用导入模板。"
+    )
 
 
 # Labels of the tracked fields, for "what changed" in the preview.

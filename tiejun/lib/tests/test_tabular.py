@@ -410,10 +410,74 @@ sheet_cell = st.one_of(
 )
 def test_fuzz_the_fast_xlsx_readers_read_what_openpyxl_reads(rows, writer, error):
     """Calamine reads the sheets without error cells, the XML reader those with them."""
-    from tiejun.lib.tabular import _openpyxl_table, _xlsx_table
+    from tiejun.lib.tabular import _openpyxl_table, _xlsx_table, list_sheets
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "a.xlsx"
         _write_with(writer, path, rows, error)
-        with _xlsx_table(path) as fast, _openpyxl_table(path) as reference:
+        (sheet,) = list_sheets(path, "xlsx")
+        with _xlsx_table(path, sheet) as fast, _openpyxl_table(path, sheet) as reference:
             assert _meaningful(list(fast.rows)) == _meaningful(list(reference.rows))
+
+
+# -- workbooks of several sheets ---------------------------------------------------------------
+
+
+def _branch_workbook(path: Path, *, error_cell: bool = False) -> Path:
+    """Notes first, a hidden lookup list, two branches' sheets and a chart sheet."""
+    book = openpyxl.Workbook()
+    book.active.title = "填写说明"
+    book.active["A1"] = "请按列填写，日期写到日。"
+    hidden = book.create_sheet("民族")
+    hidden.append(["姓名", "身份证号"])  # even a header-like hidden sheet is left alone
+    hidden.sheet_state = "hidden"
+    for name, person in (("一支部", "张三"), ("二支部", "李四")):
+        sheet = book.create_sheet(name)
+        sheet.append(["姓名", "身份证号"])
+        sheet.append([person, "#N/A" if error_cell else "110101199003071234"])
+        if error_cell:
+            sheet["B2"].data_type = "e"
+    book.create_chartsheet("图表")
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("error_cell", [False, True], ids=["calamine", "xml-reader"])
+def test_the_visible_worksheets_are_listed_and_each_read_on_its_own(tmp_path, error_cell):
+    path = _branch_workbook(tmp_path / "branches.xlsx", error_cell=error_cell)
+    sheets = tabular.list_sheets(path, "xlsx")
+    assert [sheet.name for sheet in sheets] == ["填写说明", "一支部", "二支部"]
+    with read_table(path, "xlsx", sheets[2]) as table:
+        rows = list(table.rows)
+    assert rows[1][1][0] == "李四"
+    assert _all_rows(path, "xlsx") == [(1, ("请按列填写，日期写到日。",))]  # the first by default
+
+
+def test_the_sheets_of_an_xls_workbook_hidden_ones_left_out(tmp_path):
+    book = xlwt.Workbook()
+    for name, person in (("说明", "不是数据"), ("隐藏", "旧数据"), ("一支部", "张三")):
+        book.add_sheet(name).write(0, 0, person)
+    book.get_sheet(1).visibility = 1
+    path = tmp_path / "branches.xls"
+    book.save(str(path))
+    sheets = tabular.list_sheets(path, "xls")
+    assert [(sheet.index, sheet.name) for sheet in sheets] == [(0, "说明"), (2, "一支部")]
+    with read_table(path, "xls", sheets[1]) as table:
+        assert list(table.rows) == [(1, ("张三",))]
+
+
+def test_a_csv_file_is_one_sheet_without_a_name(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("姓名\n张三\n", encoding="utf-8")
+    assert tabular.list_sheets(path, "csv") == [tabular.Sheet(0, "")]
+
+
+def test_a_sheet_without_any_header_is_told_apart_from_a_header_missing_a_column():
+    notes = iter([(1, ("请按列填写",)), (2, ("日期写到日",))])
+    with pytest.raises(tabular.NoHeaderError):
+        find_header(notes, ALIASES, REQUIRED)
+    short = iter([(1, ("姓名", "性别"))])
+    with pytest.raises(TableError) as caught:
+        find_header(short, ALIASES, REQUIRED)
+    assert not isinstance(caught.value, tabular.NoHeaderError)
+    assert "缺少必填列：身份证号" in caught.value.message

@@ -87,3 +87,32 @@ def write_csv(path: Path, rows: list[list[Any]], *, encoding: str = "utf-8-sig")
                          for v in row])  # fmt: skip
     path.write_bytes(buffer.getvalue().encode(encoding))
     return path
+
+
+def write_workbook(
+    path: Path, sheets: dict[str, list[list[Any]]], *, hidden: tuple[str, ...] = ()
+) -> Path:
+    """A workbook of several sheets, in the order given; `hidden` ones hidden, as Excel does."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        sheet.sheet_state = "hidden" if name in hidden else "visible"
+    book.save(path)
+    return path
+
+
+def write_xls_workbook(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
+    book = xlwt.Workbook(encoding="utf-8")
+    date_style = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    for name, rows in sheets.items():
+        sheet = book.add_sheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is not None:
+                    style = date_style if isinstance(value, dt.date) else xlwt.Style.default_style
+                    sheet.write(r, c, value, style)
+    book.save(str(path))
+    return path

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tiejun.org.importer import HEADERS, REQUIRED
 from tiejun.org.models import Member
-from tiejun.org.tests.sheets import member_row, table, write_xlsx
+from tiejun.org.tests.sheets import member_row, table, write_workbook, write_xlsx
 
 
 @pytest.fixture(autouse=True)
@@ -140,3 +140,17 @@ def test_the_member_list_offers_import_to_those_who_may(client, people):
     assert 'href="/members/import/"' in client.get("/members/").content.decode()
     client.force_login(people.member_a)
     assert 'href="/members/import/"' not in client.get("/members/").content.decode()
+
+
+def test_a_preview_of_several_branch_sheets_shows_each_rows_sheet(client, people, tmp_path):
+    client.force_login(people.office)
+    sheets = {
+        "填写说明": [["每个支部一张工作表"]],
+        "一支部": table([member_row(1)]),
+        "二支部": table([member_row(2, org=people.branch_b.name)]),
+    }
+    token = _token(_upload(client, write_workbook(tmp_path / "各支部.xlsx", sheets)))
+    body = client.get(f"/members/import/{token}/").content.decode()
+    assert "检查通过" in body and "<th>工作表</th>" in body
+    assert body.index("一支部</td>") < body.index("二支部</td>")
+    assert "未导入没有党员信息表头的工作表：“填写说明”" in body
