@@ -593,14 +593,19 @@ def is_blank(value: object) -> bool:
 # -- the header row ---------------------------------------------------------------------------
 
 _TRAILING_NOTE = re.compile(r"(?:\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|<[^<>]*>)$")
-_EDGE_MARKS = "*:：.、"
+_WRAPPED = re.compile(r"^(?:\[([^\[\]]+)\]|【([^【】]+)】|<([^<>]+)>)$")
+# Required-column marks and separators people put before or after a header's name.
+_EDGE_MARKS = "*:：.、★☆※●◆▲√"
 
 
 def header_key(text: object) -> str:
-    """A header cell reduced to its name: " 性 別* " and "性别（必填）" are both "性别"."""
+    """A header cell reduced to its name: " 性 別* ", "性别（必填）", "★性别" and "【性别】" are
+    all "性别"."""
     key = fold_name(text)
     while True:
-        stripped = _TRAILING_NOTE.sub("", key).strip(_EDGE_MARKS)
+        wrapped = _WRAPPED.match(key)
+        stripped = next(filter(None, wrapped.groups())) if wrapped else key
+        stripped = _TRAILING_NOTE.sub("", stripped).strip(_EDGE_MARKS)
         if stripped == key:
             return key
         key = stripped

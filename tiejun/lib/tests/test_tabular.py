@@ -256,6 +256,10 @@ def test_a_damaged_workbook_is_one_chinese_error(tmp_path):
         ("身份證號碼", "身份证号码"),
         ("手机号码：", "手机号码"),
         ("\u200b姓\u3000名\u00a0", "姓名"),
+        ("★姓名", "姓名"),
+        ("※ 民族", "民族"),
+        ("【姓名】", "姓名"),
+        ("[身份证号]（必填）", "身份证号"),
     ],
 )
 def test_header_key_strips_what_people_add_to_a_header(cell, key):
