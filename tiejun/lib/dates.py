@@ -1,9 +1,10 @@
 """Dates as people type them into spreadsheets, and as Excel stores them.
 
 Accepted: 2019-07-01, 2019/7/1, 2019.7.1, 2019年7月1日 (or 号), 20190701, the same in full-width
-digits or with stray spaces, a trailing time of day ("2019-07-01 00:00:00" from a CSV), date
-cells, and Excel's day serials in number cells. Anything else raises DateError with a Chinese
-message that says what was wrong and how to write it.
+digits, with stray spaces or with the dashes of pasted text (2019—07—01), the date of a document
+in Chinese numerals (二〇一九年七月一日), a trailing time of day ("2019-07-01 00:00:00" from a
+CSV), date cells, and Excel's day serials in number cells. Anything else raises DateError with
+a Chinese message that says what was wrong and how to write it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ _YEAR_MONTH = re.compile(r"(\d{4})[-/.年](\d{1,2})月?")
 # A time of day after the date, as Excel writes date cells into a CSV.
 _TIME_TAIL = re.compile(r"(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Dashes that word processors and web pages put where a hyphen was typed.
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
+_CHINESE_DIGITS = dict(zip("〇零一二三四五六七八九", "00123456789", strict=True))
+_CHINESE_DATE = re.compile(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月"
+                           r"([一二三四五六七八九十]{1,3})[日号]")  # fmt: skip
+_CHINESE_TENS = re.compile(r"(?:([一二三四五六七八九])?(十))?([一二三四五六七八九])?")
 # Excel's day 0 is 1899-12-30 once its 1900 leap-year bug (serial 60) is behind us.
 _EXCEL_1900 = dt.date(1899, 12, 30)
 _EXCEL_1904 = dt.date(1904, 1, 1)
@@ -58,9 +65,34 @@ def parse_date(value: object, *, date1904: bool = False) -> dt.date | None:
 
 
 def _compact_text(value: object) -> str:
-    text = unicodedata.normalize("NFKC", str(value)).translate(_INVISIBLE).strip()
+    text = unicodedata.normalize("NFKC", str(value)).translate(_INVISIBLE).translate(_DASHES)
     # The time goes before the spaces do, or "2019-07-10 0:00" would read as the 1st.
-    return "".join(_TIME_TAIL.sub("", text).split())
+    text = "".join(_TIME_TAIL.sub("", text.strip()).split())
+    return _arabic_date(text) or text
+
+
+def _arabic_date(text: str) -> str | None:
+    """二〇一九年七月一日 → 2019年7月1日 (the form of a document's date); None for other text."""
+    match = _CHINESE_DATE.fullmatch(text)
+    if match is None:
+        return None
+    month, day = _chinese_number(match[2]), _chinese_number(match[3])
+    if month is None or day is None:
+        return None
+    year = "".join(_CHINESE_DIGITS[char] for char in match[1])
+    return f"{year}年{month}月{day}日"
+
+
+def _chinese_number(text: str) -> int | None:
+    """一 to 九十九 as written in dates: 七, 十, 十二, 二十, 三十一."""
+    match = _CHINESE_TENS.fullmatch(text)
+    if match is None or not text:
+        return None
+    tens, ten, units = match.groups()
+    value = int(_CHINESE_DIGITS[units]) if units else 0
+    if ten:
+        value += 10 * (int(_CHINESE_DIGITS[tens]) if tens else 1)
+    return value
 
 
 def _shown(value: object) -> str:

@@ -30,10 +30,34 @@ JULY_FIRST = dt.date(2019, 7, 1)
         "2019-07-01 00:00:00",  # a date cell as Excel writes it into a CSV
         "2019/7/1 0:00",
         "2019-07-01T00:00:00",
+        "2019—07—01",  # em dashes, as a word processor turns "--" into
+        "2019–7–1",  # en dashes
+        "二〇一九年七月一日",  # a document's date
+        "二零一九年七月一号",
     ],
 )
 def test_it_reads_the_forms_people_type(typed):
     assert parse_date(typed) == JULY_FIRST
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("二〇一九年十月十日", dt.date(2019, 10, 10)),
+        ("二〇一九年十二月三十一日", dt.date(2019, 12, 31)),
+        ("一九四九年十月一日", dt.date(1949, 10, 1)),
+        ("二〇二一年六月二十日", dt.date(2021, 6, 20)),
+    ],
+)
+def test_it_reads_months_and_days_in_chinese_numerals(typed, day):
+    assert parse_date(typed) == day
+
+
+@pytest.mark.parametrize("typed", ["二〇一九年一二月一日", "二〇一九年十十月", "二〇一九年七月"])
+def test_malformed_chinese_numerals_are_refused_as_typed(typed):
+    with pytest.raises(DateError) as caught:
+        parse_date(typed)
+    assert f"“{typed}”" in caught.value.message
 
 
 def test_it_keeps_the_day_when_a_time_follows_a_two_digit_day():
