@@ -10,8 +10,8 @@ Matching: a row whose ID number is already on file updates that member (key: the
 importing the same file twice therefore changes nothing the second time.
 
 Every visible worksheet with a header is imported (a committee office collects one sheet per
-branch), sheets without one (notes, lookup lists) are skipped with a note, and once a workbook
-has more than one sheet every finding names its sheet.
+branch), sheets without one (notes, lookup lists) are skipped with a note, and when more than
+one sheet holds data every finding names its sheet.
 """
 
 from __future__ import annotations
@@ -386,15 +386,7 @@ class _Importer:
         sheets = list_sheets(path, kind)
         if not sheets:
             raise TableError("工作簿中没有可读取的工作表（都已隐藏？）。")
-        skipped: dict[str, NoHeaderError] = {}
-        for sheet in sheets:
-            self.sheet = sheet.name
-            try:
-                self._run_sheet(path, kind, sheet)
-            except NoHeaderError as error:  # notes, lookup lists
-                skipped[sheet.name] = error
-            except TableError as error:  # a header short of a required column
-                self.plan.problems.append(Problem(0, "", error.message, self.sheet))
+        skipped = self._run_sheets(path, kind, sheets)
         if len(skipped) == len(sheets):
             raise _no_header_anywhere(list(skipped.values()))
         self._name_sheets(data_sheets=len(sheets) - len(skipped))
@@ -404,6 +396,19 @@ class _Importer:
         if not self.plan.rows and self.plan.ok:
             self.plan.problems.append(Problem(0, "", "文件中没有数据行（表头下面是空的）。"))
         return self.plan
+
+    def _run_sheets(self, path: Path, kind: str, sheets: list[Sheet]) -> dict[str, NoHeaderError]:
+        """Each sheet in turn; returns those without a header, by name."""
+        skipped = {}
+        for sheet in sheets:
+            self.sheet = sheet.name
+            try:
+                self._run_sheet(path, kind, sheet)
+            except NoHeaderError as error:  # notes, lookup lists
+                skipped[sheet.name] = error
+            except TableError as error:  # a header short of a required column, a damaged sheet
+                self.plan.problems.append(Problem(0, "", error.message, self.sheet))
+        return skipped
 
     def _name_sheets(self, data_sheets: int) -> None:
         """Findings and rows name their sheet only when more than one sheet held data."""
