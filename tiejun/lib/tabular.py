@@ -273,7 +273,7 @@ def _calamine_cell(value: Any) -> Any:
 def _openpyxl_sheets(path: Path) -> list[Sheet]:
     with _openpyxl_book(path) as book:
         return [
-            Sheet(index, sheet.title) for index, sheet in enumerate(book.worksheets)
+            Sheet(book.sheetnames.index(sheet.title), sheet.title) for sheet in book.worksheets
             if sheet.sheet_state == "visible"
         ]  # fmt: skip
 

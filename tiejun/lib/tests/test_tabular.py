@@ -485,3 +485,10 @@ def test_a_sheet_without_any_header_is_told_apart_from_a_header_missing_a_column
         find_header(short, ALIASES, REQUIRED)
     assert not isinstance(caught.value, tabular.NoHeaderError)
     assert "缺少必填列：身份证号" in caught.value.message
+
+
+def test_openpyxl_lists_the_same_sheets_for_layouts_only_it_knows(tmp_path):
+    path = _branch_workbook(tmp_path / "branches.xlsx")
+    assert tabular._openpyxl_sheets(path) == tabular.list_sheets(path, "xlsx")
+    with tabular._openpyxl_table(path, tabular.list_sheets(path, "xlsx")[1]) as table:
+        assert [cells[0] for _n, cells in table.rows] == ["姓名", "张三"]
