@@ -427,7 +427,7 @@ def test_fuzz_the_fast_xlsx_readers_read_what_openpyxl_reads(rows, writer, error
 # -- workbooks of several sheets ---------------------------------------------------------------
 
 
-def _branch_workbook(path: Path, *, error_cell: bool = False) -> Path:
+def _branch_workbook(path: Path, *, error_cell: bool = False, chart: bool = True) -> Path:
     """Notes first, a hidden lookup list, two branches' sheets and a chart sheet."""
     book = openpyxl.Workbook()
     book.active.title = "填写说明"
@@ -441,7 +441,8 @@ def _branch_workbook(path: Path, *, error_cell: bool = False) -> Path:
         sheet.append([person, "#N/A" if error_cell else "110101199003071234"])
         if error_cell:
             sheet["B2"].data_type = "e"
-    book.create_chartsheet("图表")
+    if chart:
+        book.create_chartsheet("图表")
     book.save(path)
     return path
 
@@ -488,7 +489,8 @@ def test_a_sheet_without_any_header_is_told_apart_from_a_header_missing_a_column
 
 
 def test_openpyxl_lists_the_same_sheets_for_layouts_only_it_knows(tmp_path):
-    path = _branch_workbook(tmp_path / "branches.xlsx")
+    # (openpyxl cannot read back the empty chart sheet it writes itself)
+    path = _branch_workbook(tmp_path / "branches.xlsx", chart=False)
     assert tabular._openpyxl_sheets(path) == tabular.list_sheets(path, "xlsx")
     with tabular._openpyxl_table(path, tabular.list_sheets(path, "xlsx")[1]) as table:
         assert [cells[0] for _n, cells in table.rows] == ["姓名", "张三"]
