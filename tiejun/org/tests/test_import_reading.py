@@ -109,6 +109,20 @@ def test_aliases_free_column_order_and_extra_columns(tmp_path, people):
     assert (member.education, member.post, member.phone) == ("硕士研究生", "科员", row["手机号码"])
 
 
+def test_the_national_member_systems_date_headers_are_read(tmp_path, people):
+    # 全国党员管理信息系统's 党员信息采集表 names the two dates so.
+    row = member_row(1)
+    headers = ["姓名", "民族", "公民身份号码", "加入党组织日期", "转为正式党员日期", "人员类别",
+               "所在党支部"]  # fmt: skip
+    values = [row["姓名"], row["民族"], row["身份证号"], row["入党日期"], row["转正日期"],
+              row["人员类别"], row["所在党组织"]]  # fmt: skip
+    plan = import_members(path=write_xlsx(tmp_path / "a.xlsx", [headers, values]), kind="xlsx",
+                          user=people.office)  # fmt: skip
+    assert plan.problems == [] and plan.saved
+    member = Member.objects.get(name="党员1")
+    assert (member.joined_on, member.full_on) == (row["入党日期"], row["转正日期"])
+
+
 def test_an_id_number_excel_stored_as_a_float_is_reported(tmp_path, people):
     damaged = float(make_id_number(dt.date(1949, 12, 31), 1))  # 1.1…E+17: the tail is lost
     path = write_xlsx(tmp_path / "a.xlsx", table([member_row(1, id_number=damaged)]))
