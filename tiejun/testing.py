@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import zipfile
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -142,3 +144,16 @@ def override_rule(key: str, value: Any, *, source: str = "本单位规定") -> N
         key=key, value=value, source=source, effective_from=dt.date(2020, 1, 1)
     )
     rules.invalidate()
+
+
+def rewrite_part(source: Path, target: Path, part: str, old: bytes, new: bytes) -> Path:
+    """A copy of the workbook `source` with `old` replaced in one part: the files a program
+    other than ours writes (a WPS dimension, a lying row number, every sheet hidden)."""
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w") as copy:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            if item.filename == part:
+                assert old in data, f"{old!r} is not in {part}"
+                data = data.replace(old, new)
+            copy.writestr(item, data)
+    return target

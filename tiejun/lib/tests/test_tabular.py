@@ -21,6 +21,7 @@ from tiejun.lib.tabular import (
     match_header,
     read_table,
 )
+from tiejun.testing import rewrite_part
 
 ALIASES = {"姓名": "name", "身份证号": "id_number", "身份证号码": "id_number", "性别": "gender"}
 REQUIRED = {"name": "姓名", "id_number": "身份证号"}
@@ -149,14 +150,8 @@ def test_it_numbers_rows_as_the_spreadsheet_shows_them(tmp_path):
 
 def test_it_reads_past_a_wrong_dimension_as_wps_writes_it(tmp_path):
     path = _xlsx(tmp_path / "wps.xlsx", [["姓名"], ["张三"], ["李四"]])
-    patched = tmp_path / "patched.xlsx"
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(patched, "w") as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b'<dimension ref="A1:A3"/>', b'<dimension ref="A1"/>')
-                assert b'<dimension ref="A1"/>' in data
-            target.writestr(item, data)
+    patched = rewrite_part(path, tmp_path / "patched.xlsx", "xl/worksheets/sheet1.xml",
+                           b'<dimension ref="A1:A3"/>', b'<dimension ref="A1"/>')  # fmt: skip
     assert [values[0] for _n, values in _all_rows(patched, "xlsx")] == ["姓名", "张三", "李四"]
 
 
@@ -194,13 +189,8 @@ def test_a_far_away_cell_in_a_row_that_says_it_is_row_2_is_streamed_too(tmp_path
     book.active["A1"] = "姓名"
     book.active["ZZ200000"] = "x"
     book.save(tmp_path / "sparse.xlsx")
-    path = tmp_path / "lying.xlsx"
-    with zipfile.ZipFile(tmp_path / "sparse.xlsx") as source, zipfile.ZipFile(path, "w") as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b'<row r="200000"', b'<row r="2"')
-            target.writestr(item, data)
+    path = rewrite_part(tmp_path / "sparse.xlsx", tmp_path / "lying.xlsx",
+                        "xl/worksheets/sheet1.xml", b'<row r="200000"', b'<row r="2"')  # fmt: skip
     with zipfile.ZipFile(path) as archive:
         assert not tabular._calamine_can_read(archive, "xl/worksheets/sheet1.xml")
     assert _all_rows(path, "xlsx")[-1][1][-1] == "x"

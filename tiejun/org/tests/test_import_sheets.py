@@ -4,7 +4,6 @@ visible sheet with a header is imported; findings then name their sheet."""
 from __future__ import annotations
 
 import io
-import zipfile
 
 import openpyxl
 
@@ -12,6 +11,7 @@ from tiejun.org.exchange import error_workbook
 from tiejun.org.importer import import_members, plan_import
 from tiejun.org.models import Member
 from tiejun.org.tests.sheets import member_row, table, write_workbook, write_xls_workbook
+from tiejun.testing import rewrite_part
 
 NOTES = [["填写说明"], ["一、日期写到日，如 2019-07-01。"], ["二、每个支部一张工作表。"]]
 
@@ -102,13 +102,8 @@ def test_an_xls_workbook_with_notes_first_imports_its_data_sheet(tmp_path, peopl
 def test_a_workbook_whose_every_sheet_is_hidden_is_a_clear_error(tmp_path, people):
     # Excel refuses to hide the last sheet; a generated file may still do it.
     written = write_workbook(tmp_path / "a.xlsx", {"党员": table([member_row(1)])})
-    path = tmp_path / "hidden.xlsx"
-    with zipfile.ZipFile(written) as source, zipfile.ZipFile(path, "w") as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/workbook.xml":
-                data = data.replace(b'state="visible"', b'state="hidden"')
-            target.writestr(item, data)
+    path = rewrite_part(written, tmp_path / "hidden.xlsx", "xl/workbook.xml",
+                        b'state="visible"', b'state="hidden"')  # fmt: skip
     plan = plan_import(path=path, kind="xlsx", user=people.office)
     assert [str(problem) for problem in plan.problems] == [
         "工作簿中没有可读取的工作表（都已隐藏？）。"
