@@ -50,3 +50,27 @@ def check_ooxml(source: Path | IO[bytes], *, part: str, label: str, suffix: str)
     overall = unzipped / max(zipped, 1) if unzipped >= _RATIO_CHECKED_FROM else 0.0
     if unzipped > MAX_UNZIPPED_BYTES or max(worst, overall) > MAX_COMPRESSION_RATIO:
         raise OfficeFileError("文件解压后异常巨大（疑似压缩炸弹），已拒绝。")
+
+
+# An .xlsx or .docx saved with an open password is no zip: Excel, WPS and Word wrap the
+# encrypted package in an OLE2 file, next to the description of its encryption.
+_ENCRYPTED_PACKAGE_STREAMS = {"EncryptedPackage", "EncryptionInfo"}
+
+
+def is_password_protected(data: bytes) -> bool:
+    """An OLE2 file that holds an encrypted OOXML package (it cannot be read without the
+    password); False for anything else, a damaged file included."""
+    import io
+
+    from xlrd.compdoc import CompDoc  # xlrd reads the OLE2 directory for us
+
+    if not data.startswith(OLE2_MAGIC):
+        return False
+    try:
+        names = {entry.name for entry in CompDoc(data, logfile=io.StringIO()).dirlist}
+    except Exception:  # a damaged directory: the file's own reader reports it
+        return False
+    return names >= _ENCRYPTED_PACKAGE_STREAMS
+
+
+PASSWORD_PROTECTED = "文件设置了打开密码，无法读取；请在 Excel 或 WPS 中取消密码后重新上传。"

@@ -26,13 +26,26 @@ from typing import IO, Any, TypeVar
 from xml.etree import ElementTree
 
 from tiejun.lib.chinese import fold_name
-from tiejun.lib.office_files import OLE2_MAGIC, ZIP_MAGIC, OfficeFileError, check_ooxml
+from tiejun.lib.office_files import (
+    OLE2_MAGIC,
+    PASSWORD_PROTECTED,
+    ZIP_MAGIC,
+    OfficeFileError,
+    check_ooxml,
+    is_password_protected,
+)
 
 Row = tuple[int, tuple[Any, ...]]
 _T = TypeVar("_T")
 
 SUFFIXES = {".xlsx": "xlsx", ".xls": "xls", ".csv": "csv"}
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+# Spreadsheet formats people have whose program can save them as .xlsx.
+_SAVE_AS_FIRST = {
+    ".et": "WPS 表格（.et）", ".ett": "WPS 表格模板（.ett）", ".ods": "OpenDocument 表格（.ods）",
+    ".numbers": "Numbers 表格（.numbers）", ".xlsm": "含宏的 Excel 工作簿（.xlsm）",
+    ".xlsb": "Excel 二进制工作簿（.xlsb）", ".xltx": "Excel 模板（.xltx）",
+}  # fmt: skip
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 HEADER_SCAN_ROWS = 20
 
@@ -52,6 +65,10 @@ class NoHeaderError(TableError):
 def inspect_file(path: Path, filename: str, *, max_bytes: int | None = None) -> str:
     """The kind of a file ("xlsx", "xls" or "csv") after the upload checks; else TableError."""
     suffix = Path(filename).suffix.lower()
+    if suffix in _SAVE_AS_FIRST:
+        raise TableError(
+            f"{_SAVE_AS_FIRST[suffix]}文件不能直接导入，请先“另存为” Excel 工作簿（.xlsx）。"
+        )
     if suffix not in SUFFIXES:
         raise TableError("只能导入 .xlsx、.xls 或 .csv 文件。")
     size = path.stat().st_size
@@ -75,6 +92,8 @@ def _content_kind(path: Path, head: bytes) -> str:
         _check_xlsx_zip(path)
         return "xlsx"
     if head == OLE2_MAGIC:
+        if is_password_protected(path.read_bytes()):
+            raise TableError(PASSWORD_PROTECTED)
         return "xls"
     data = path.read_bytes()
     if b"\x00" in data and not data.startswith(_UTF16_BOMS):
@@ -514,6 +533,10 @@ def _xls_book(path: Path) -> Any:
 
     try:
         return xlrd.open_workbook(file_contents=path.read_bytes(), on_demand=True)
+    except xlrd.XLRDError as error:
+        if "encrypted" in str(error):  # an .xls saved with an open password
+            raise TableError(PASSWORD_PROTECTED) from None
+        raise TableError("无法读取该 .xls 文件，文件可能已损坏。") from None
     except Exception:  # xlrd raises many types on damaged files; the user needs one answer
         raise TableError("无法读取该 .xls 文件，文件可能已损坏或已加密。") from None
 

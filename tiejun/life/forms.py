@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tiejun.accounts.models import User
 from tiejun.lib import chinese
-from tiejun.lib.office_files import OfficeFileError, check_ooxml
+from tiejun.lib.office_files import OfficeFileError, check_ooxml, is_password_protected
 from tiejun.life.models import (
     ALLOWED_UPLOADS,
     OOXML_PARTS,
@@ -324,6 +324,10 @@ class AttachmentForm(forms.Form):
         head = upload.read(len(magic))
         upload.seek(0)
         if head != magic:
+            if is_password_protected(upload.read()):  # an .docx or .xlsx saved with a password
+                raise forms.ValidationError(
+                    _("文件设置了打开密码，其他人无法打开；请取消密码后重新上传。")
+                )
             raise forms.ValidationError(_("文件内容与扩展名不符，请上传真实的文件。"))
         if extension in OOXML_PARTS:
             part, label = OOXML_PARTS[extension]

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tiejun.lib import tabular
+from tiejun.lib.office_files import PASSWORD_PROTECTED
 from tiejun.lib.tabular import (
     TableError,
     find_header,
@@ -71,6 +72,39 @@ def test_an_xlsx_saved_with_an_xls_name_is_read_as_what_it_is(tmp_path):
     stored = path.rename(tmp_path / "upload")  # uploads are kept without a name
     assert inspect_file(stored, "名册.xls") == "xlsx"
     assert _all_rows(stored, "xlsx") == [(1, ("姓名",))]
+
+
+def test_a_workbook_with_an_open_password_is_named_as_such(tmp_path):
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain = _xlsx(tmp_path / "plain.xlsx", [["姓名"], ["张三"]])
+    locked = tmp_path / "locked.xlsx"
+    with plain.open("rb") as source, locked.open("wb") as target:
+        OOXMLFile(source).encrypt("123456", target)  # as Excel's 用密码进行加密 saves it
+    with pytest.raises(TableError) as caught:
+        inspect_file(locked, "名册.xlsx")
+    assert caught.value.message == PASSWORD_PROTECTED
+
+
+def test_an_xls_with_an_open_password_is_named_as_such(tmp_path):
+    path = _xls(tmp_path / "a.xls", [["姓名"]])
+    protect, filepass = b"\x12\x00\x02\x00\x00\x00", b"\x2f\x00\x02\x00\x00\x00"
+    path.write_bytes(path.read_bytes().replace(protect, filepass, 1))  # the FILEPASS record
+    assert inspect_file(path, "a.xls") == "xls"  # encrypted BIFF hides in the stream itself
+    with pytest.raises(TableError) as caught:
+        _all_rows(path, "xls")
+    assert caught.value.message == PASSWORD_PROTECTED
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [("名册.et", "WPS 表格（.et）"), ("名册.ods", "OpenDocument"), ("名册.xlsm", "含宏")],
+)
+def test_a_spreadsheet_to_save_as_xlsx_first_is_told_so(tmp_path, name, says):
+    path = _xlsx(tmp_path / "a.xlsx", [["姓名"]])
+    with pytest.raises(TableError) as caught:
+        inspect_file(path, name)
+    assert says in caught.value.message and "另存为" in caught.value.message
 
 
 def test_it_refuses_a_renamed_executable(tmp_path):

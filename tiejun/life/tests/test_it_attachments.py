@@ -44,6 +44,25 @@ def test_a_renamed_file_is_refused(client, people, today):
     assert not Attachment.objects.exists()
 
 
+def test_a_word_file_with_an_open_password_is_refused_as_such(client, people, today, tmp_path):
+    import zipfile
+
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain = tmp_path / "plain.docx"
+    with zipfile.ZipFile(plain, "w") as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("word/document.xml", "<document/>")
+    locked = tmp_path / "locked.docx"
+    with plain.open("rb") as source, locked.open("wb") as target:
+        OOXMLFile(source).encrypt("123456", target)
+    meeting = make_meeting(people.branch_a, held_on=today)
+    client.force_login(people.secretary_a)
+    response = _upload(client, meeting, "会议记录.docx", locked.read_bytes(), kind="material")
+    assert "设置了打开密码" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
 def test_a_file_over_the_limit_is_refused(client, people, today, settings):
     settings.UPLOAD_MAX_BYTES = 50
     meeting = make_meeting(people.branch_a, held_on=today)
