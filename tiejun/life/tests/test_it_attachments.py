@@ -45,14 +45,13 @@ def test_a_renamed_file_is_refused(client, people, today):
 
 
 def test_a_word_file_with_an_open_password_is_refused_as_such(client, people, today, tmp_path):
-    import zipfile
-
+    import docx
     from msoffcrypto.format.ooxml import OOXMLFile
 
     plain = tmp_path / "plain.docx"
-    with zipfile.ZipFile(plain, "w") as package:
-        package.writestr("[Content_Types].xml", "<Types/>")
-        package.writestr("word/document.xml", "<document/>")
+    document = docx.Document()
+    document.add_paragraph("支部委员会会议记录")
+    document.save(str(plain))
     locked = tmp_path / "locked.docx"
     with plain.open("rb") as source, locked.open("wb") as target:
         OOXMLFile(source).encrypt("123456", target)
