@@ -199,8 +199,10 @@ def _xlsx_table(path: Path, sheet: Sheet) -> Iterator[Table]:
                 handle = archive.open(layout.sheet)
             except Exception:  # a damaged entry: zipfile raises several types
                 raise TableError("文件内容已损坏，无法读取工作表。") from None
+            merges = _xml_merges(archive, layout.sheet)
             with handle:
-                yield Table("xlsx", _guarded(_xlsx_sheet_rows(handle, layout)), layout.date1904)
+                rows = filled_merges(_xlsx_sheet_rows(handle, layout), merges)
+                yield Table("xlsx", _guarded(rows), layout.date1904)
             return
     with _openpyxl_table(path, sheet) as table:
         yield table
@@ -253,6 +255,24 @@ def _calamine_can_read(archive: zipfile.ZipFile, sheet: str) -> bool:
     return rows * columns <= CALAMINE_MAX_CELLS
 
 
+_MERGE_CELL = re.compile(
+    rb"<(?:\w+:)?mergeCell\b[^>]*?\sref\s*=\s*[\"']([A-Za-z]+)(\d+):([A-Za-z]+)(\d+)"
+)
+
+
+def _xml_merges(archive: zipfile.ZipFile, part: str) -> list[Merge]:
+    """The merged blocks a sheet lists after its cells (read first: rows are filled as they
+    stream past)."""
+    try:
+        data = archive.read(part)
+    except Exception:  # a damaged entry: the reader reports it
+        return []
+    return [
+        (int(top), int(bottom), _column_index(left.decode()), _column_index(right.decode()))
+        for left, top, right, bottom in _MERGE_CELL.findall(data)
+    ]
+
+
 def _largest_number(digits: set[bytes]) -> int:
     # The longest string of digits is the largest number (a leading zero can only overstate it).
     return int(max(digits, key=lambda number: (len(number), number), default=b"0"))
@@ -263,9 +283,16 @@ def _calamine_rows(path: Path, sheet: str) -> Iterator[Row]:
 
     book = CalamineWorkbook.from_path(str(path))
     try:
-        grid = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        found = book.get_sheet_by_name(sheet)
+        grid = found.to_python(skip_empty_area=False)
+        merges = [(top + 1, bottom + 1, left, right)
+                  for (top, left), (bottom, right) in found.merged_cell_ranges or []]  # fmt: skip
     finally:
         book.close()
+    yield from filled_merges(_calamine_grid_rows(grid), merges)
+
+
+def _calamine_grid_rows(grid: list[list[Any]]) -> Iterator[Row]:
     for number, values in enumerate(grid, start=1):
         cells = list(map(_calamine_cell, values))
         while cells and cells[-1] is None:  # calamine pads every row to the sheet's width
@@ -326,6 +353,7 @@ def _openpyxl_table(path: Path, wanted: Sheet) -> Iterator[Table]:
             date1904 = book.epoch == CALENDAR_MAC_1904
         except Exception:  # openpyxl raises many types on damaged files; the user needs one answer
             raise TableError("无法读取该 Excel 文件，文件可能已损坏或已加密。") from None
+        # (Read-only openpyxl knows no merged blocks: on this rare path they stay unfilled.)
         rows = sheet.iter_rows(values_only=True)
         yield Table("xlsx", _guarded(enumerate(map(tuple, rows), start=1)), date1904)
 
@@ -531,8 +559,16 @@ def _excel_datetime(number: float, date1904: bool) -> Any:
 def _xls_book(path: Path) -> Any:
     import xlrd
 
+    data = path.read_bytes()
     try:
-        return xlrd.open_workbook(file_contents=path.read_bytes(), on_demand=True)
+        # formatting_info gives the merged blocks; a file whose formatting xlrd cannot follow
+        # is still read for its values.
+        try:
+            return xlrd.open_workbook(file_contents=data, on_demand=True, formatting_info=True)
+        except xlrd.XLRDError as error:
+            if "encrypted" in str(error):
+                raise
+            return xlrd.open_workbook(file_contents=data, on_demand=True)
     except xlrd.XLRDError as error:
         if "encrypted" in str(error):  # an .xls saved with an open password
             raise TableError(PASSWORD_PROTECTED) from None
@@ -556,7 +592,9 @@ def _xls_table(path: Path, wanted: Sheet) -> Table:
         sheet = book.sheet_by_index(wanted.index)
     except Exception:  # xlrd raises many types on damaged files; the user needs one answer
         raise TableError("无法读取该 .xls 文件，文件可能已损坏或已加密。") from None
-    return Table("xls", _guarded(_xls_rows(sheet, book.datemode)), book.datemode == 1)
+    merges = [(top + 1, bottom, left, right - 1) for top, bottom, left, right in sheet.merged_cells]
+    rows = filled_merges(_xls_rows(sheet, book.datemode), merges)
+    return Table("xls", _guarded(rows), book.datemode == 1)
 
 
 def _xls_rows(sheet: Any, datemode: int) -> Iterator[Row]:
@@ -607,6 +645,51 @@ def _guarded(rows: Iterator[Row]) -> Iterator[Row]:
         raise
     except Exception:  # damaged XML, truncated records, over-long CSV fields …
         raise TableError("文件内容已损坏，读取中断，请在 Excel 中打开后另存再导入。") from None
+
+
+# A merged block: first and last row (numbered as rows are), first and last column (from 0).
+Merge = tuple[int, int, int, int]
+# What a file's merged blocks may make us build; a file with more is read without filling.
+MAX_MERGES = 10_000
+MAX_MERGE_COLUMN = 255  # an import sheet's columns lie well inside A to IV
+
+
+def filled_merges(rows: Iterator[Row], merges: list[Merge]) -> Iterator[Row]:
+    """Rows with each merged block's value in every cell of the block, as Excel shows it.
+
+    Excel keeps a merged block's value in its top-left cell only: a branch's name merged down
+    the 所在党组织 column, or a header cell merged over two header rows, would otherwise read
+    as empty cells below it. Rows come in order, so the blocks are taken up as their first row
+    passes and dropped after their last.
+    """
+    if not merges or len(merges) > MAX_MERGES:
+        yield from rows
+        return
+    waiting = sorted(
+        (top, bottom, left, min(right, MAX_MERGE_COLUMN))
+        for top, bottom, left, right in merges if left <= MAX_MERGE_COLUMN
+    )  # fmt: skip
+    waiting.reverse()  # the next block to start is at the end
+    live: dict[Merge, Any] = {}  # block → its value (None until its first row is read)
+    for number, cells in rows:
+        while waiting and waiting[-1][0] <= number:
+            live[waiting.pop()] = None
+        for block in [block for block in live if block[1] < number]:
+            del live[block]
+        yield number, (_fill(cells, live, number) if live else cells)
+
+
+def _fill(cells: tuple[Any, ...], live: dict[Merge, Any], number: int) -> tuple[Any, ...]:
+    filled = list(cells)
+    for block in live:
+        top, _bottom, left, right = block
+        if number == top:
+            live[block] = filled[left] if left < len(filled) else None
+        if live[block] is None:
+            continue
+        filled.extend([None] * (right + 1 - len(filled)))
+        filled[left : right + 1] = [live[block]] * (right + 1 - left)
+    return tuple(filled)
 
 
 def is_blank(value: object) -> bool:

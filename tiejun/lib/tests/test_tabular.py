@@ -518,3 +518,55 @@ def test_openpyxl_lists_the_same_sheets_for_layouts_only_it_knows(tmp_path):
     assert tabular._openpyxl_sheets(path) == tabular.list_sheets(path, "xlsx")
     with tabular._openpyxl_table(path, tabular.list_sheets(path, "xlsx")[1]) as table:
         assert [cells[0] for _n, cells in table.rows] == ["姓名", "张三"]
+
+
+# -- merged cells ------------------------------------------------------------------------------
+
+
+def _merged_workbook(path: Path, *, error_cell: bool = False) -> Path:
+    """A two-row header with merged cells over a branch's rows merged down 所在党组织."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "所在党组织", "入党情况", None])
+    sheet.append([None, None, "入党日期", "转正日期"])
+    sheet.append(["张三", "一支部", "2010-07-01", "#N/A" if error_cell else "2011-07-01"])
+    sheet.append(["李四", None, "2012-07-01", None])
+    sheet.append(["王五", None, "2013-07-01", None])
+    if error_cell:
+        sheet["D3"].data_type = "e"
+    for block in ("A1:A2", "B1:B2", "C1:D1", "B3:B5"):
+        sheet.merge_cells(block)
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("error_cell", [False, True], ids=["calamine", "xml-reader"])
+def test_a_merged_block_reads_its_value_in_every_cell(tmp_path, error_cell):
+    path = _merged_workbook(tmp_path / "merged.xlsx", error_cell=error_cell)
+    rows = dict(_all_rows(path, "xlsx"))
+    assert rows[2][:4] == ("姓名", "所在党组织", "入党日期", "转正日期")
+    assert [rows[n][1] for n in (3, 4, 5)] == ["一支部"] * 3
+    header = find_header(iter(_all_rows(path, "xlsx")), {"姓名": "name", "所在党组织": "org"},
+                         {"name": "姓名", "org": "所在党组织"})  # fmt: skip
+    assert header.row == 1  # the first row already holds both; the data rows stay as they are
+
+
+def test_merged_blocks_of_an_xls_are_read_too(tmp_path):
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("党员")
+    sheet.write(0, 0, "姓名")
+    sheet.write(0, 1, "所在党组织")
+    for row, name in enumerate(["张三", "李四", "王五"], start=1):
+        sheet.write(row, 0, name)
+    sheet.write_merge(1, 3, 1, 1, "一支部")
+    path = tmp_path / "merged.xls"
+    book.save(str(path))
+    assert [cells[1] for _n, cells in _all_rows(path, "xls")[1:]] == ["一支部"] * 3
+
+
+def test_merged_blocks_cannot_blow_a_row_up(tmp_path):
+    rows = iter([(1, ("姓名",)), (2, ("张三",)), (3, ("李四",))])
+    wide = tabular.filled_merges(rows, [(2, 1_000_000, 0, 16383)])
+    assert [len(cells) for _n, cells in wide] == [1, tabular.MAX_MERGE_COLUMN + 1, 256]
+    many = [(n, n + 1, 0, 1) for n in range(1, tabular.MAX_MERGES + 2)]
+    assert list(tabular.filled_merges(iter([(1, ("x",))]), many)) == [(1, ("x",))]

@@ -123,6 +123,27 @@ def test_the_national_member_systems_date_headers_are_read(tmp_path, people):
     assert (member.joined_on, member.full_on) == (row["入党日期"], row["转正日期"])
 
 
+def test_a_sheet_with_merged_header_cells_and_a_merged_org_column_imports(tmp_path, people):
+    # As offices lay a roster out: 入党情况 over two header rows, the branch merged down.
+    import openpyxl
+
+    rows = [member_row(n) for n in (1, 2, 3)]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "民族", "身份证号", "人员类别", "所在党组织", "入党情况", None])
+    sheet.append([None, None, None, None, None, "入党日期", "转正日期"])
+    for row in rows:
+        sheet.append([row["姓名"], row["民族"], row["身份证号"], row["人员类别"],
+                      row["所在党组织"] if row is rows[0] else None, row["入党日期"],
+                      row["转正日期"]])  # fmt: skip
+    for block in ("A1:A2", "B1:B2", "C1:C2", "D1:D2", "E1:E2", "F1:G1", "E3:E5"):
+        sheet.merge_cells(block)
+    book.save(tmp_path / "merged.xlsx")
+    plan = import_members(path=tmp_path / "merged.xlsx", kind="xlsx", user=people.office)
+    assert plan.problems == [] and plan.saved
+    assert Member.objects.filter(name__startswith="党员", org=people.branch_a).count() == 3
+
+
 def test_an_id_number_excel_stored_as_a_float_is_reported(tmp_path, people):
     damaged = float(make_id_number(dt.date(1949, 12, 31), 1))  # 1.1…E+17: the tail is lost
     path = write_xlsx(tmp_path / "a.xlsx", table([member_row(1, id_number=damaged)]))
