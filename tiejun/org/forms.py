@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from tiejun import rules
 from tiejun.accounts.models import User
 from tiejun.lib import chinese, idcard
+from tiejun.lib.phone import normalize_phone
 from tiejun.org.access import MEMBER_HOLDING_KINDS
 from tiejun.org.models import Committee, CommitteeSeat, DualLife, Member, Org
 from tiejun.org.services import MemberData
@@ -119,8 +120,8 @@ class MemberForm(forms.ModelForm):
         return name
 
     def clean_phone(self) -> str:
-        phone = chinese.clean(self.cleaned_data.get("phone", "")).replace(" ", "").replace("-", "")
-        if phone and not (phone.isdigit() and 7 <= len(phone) <= 13):
+        phone = normalize_phone(chinese.clean(self.cleaned_data.get("phone", "")))
+        if phone is None:
             raise forms.ValidationError(_("手机号码应为数字，如 13800138000。"))
         return phone
 

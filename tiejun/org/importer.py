@@ -36,6 +36,7 @@ from tiejun.lib import chinese, crypto, idcard
 from tiejun.lib.dates import DateError, parse_date
 from tiejun.lib.ethnicity import normalize_ethnicity
 from tiejun.lib.gcpause import gc_paused
+from tiejun.lib.phone import normalize_phone
 from tiejun.lib.tabular import (
     Header,
     NoHeaderError,
@@ -92,8 +93,6 @@ EDUCATION_ALIASES = {
     "中技": "中等专科", "技校": "中等专科", "职高": "高中", "初中": "初中及以下",
     "小学": "初中及以下", "初中以下": "初中及以下",
 }  # fmt: skip
-# The member form's rule for phone numbers: digits only, landline to mobile with area code.
-PHONE_DIGITS = (7, 13)
 BATCH_ROWS = 500
 PREVIEW_ROWS = 20
 _EXCEL_NUMBER_DAMAGE = (
@@ -249,9 +248,8 @@ def clean_post(value: object) -> str:
 
 
 def clean_phone(value: object) -> str:
-    phone = _text(value).replace(" ", "").replace("-", "").lstrip("'‘’")
-    low, high = PHONE_DIGITS
-    if phone and not (phone.isdigit() and low <= len(phone) <= high):
+    phone = normalize_phone(_text(value))
+    if phone is None:
         raise _Bad("手机号码应为数字，如 13800138000")
     return phone
 

@@ -21,6 +21,7 @@ def _messy_rows() -> list[dict[str, object]]:
     rows = [member_row(n) for n in range(1, 6)]
     rows[0]["入党日期"] = "2010/7/1"
     rows[0]["转正日期"] = "2011.7.1"
+    rows[0]["手机号码"] = "+86 139-0000-0001"  # pasted from a business card
     rows[1]["入党日期"] = "2010年7月1日"
     rows[1]["转正日期"] = "20110701"
     rows[1]["所在党组织"] = "大氣環境處黨支部"  # traditional characters
@@ -48,6 +49,7 @@ def _assert_messy_rows_saved(people) -> None:
     }
     first = Member.objects.get(name="党员1")
     assert (first.joined_on, first.full_on) == (dt.date(2010, 7, 1), dt.date(2011, 7, 1))
+    assert first.phone == "13900000001"
     third = Member.objects.get(name="党员3")
     assert third.phone.isascii() and third.phone.isdigit()
     wang = Member.objects.get(name="王小明")
