@@ -195,17 +195,23 @@ def _xlsx_table(path: Path, sheet: Sheet) -> Iterator[Table]:
             _known(_xlsx_layout, archive, workbook, part) if part and _FAST_XML_IS_SAFE else None
         )
         if layout is not None:
-            try:
-                handle = archive.open(layout.sheet)
-            except Exception:  # a damaged entry: zipfile raises several types
-                raise TableError("文件内容已损坏，无法读取工作表。") from None
-            merges = _xml_merges(archive, layout.sheet)
-            with handle:
-                rows = filled_merges(_xlsx_sheet_rows(handle, layout), merges)
-                yield Table("xlsx", _guarded(rows), layout.date1904)
+            with _xml_table(archive, layout) as table:
+                yield table
             return
     with _openpyxl_table(path, sheet) as table:
         yield table
+
+
+@contextmanager
+def _xml_table(archive: zipfile.ZipFile, layout: _XlsxLayout) -> Iterator[Table]:
+    try:
+        handle = archive.open(layout.sheet)
+    except Exception:  # a damaged entry: zipfile raises several types
+        raise TableError("文件内容已损坏，无法读取工作表。") from None
+    merges = _xml_merges(archive, layout.sheet)
+    with handle:
+        rows = filled_merges(_xlsx_sheet_rows(handle, layout), merges)
+        yield Table("xlsx", _guarded(rows), layout.date1904)
 
 
 def _xlsx_sheets(path: Path) -> list[Sheet]:
