@@ -30,16 +30,24 @@ class OfficeFileError(ValueError):
         self.message = message
 
 
-def check_ooxml(source: Path | IO[bytes], *, part: str, label: str, suffix: str) -> None:
-    """An OOXML package whose parts live under `part` ("xl/", "word/"), not a zip bomb;
-    `label` ("Excel 工作簿") and `suffix` (".xlsx") name it in the refusals."""
+def check_ooxml(
+    source: Path | IO[bytes],
+    *,
+    part: str,
+    label: str,
+    suffix: str,
+    marker: str = "[Content_Types].xml",
+) -> None:
+    """A zip package holding `marker` and parts under `part` ("xl/", "word/"), not a zip bomb;
+    `label` ("Excel 工作簿") and `suffix` (".xlsx") name it in the refusals. OOXML files carry
+    [Content_Types].xml; an OFD file (GB/T 33190, the format of official documents) OFD.xml."""
     try:
         with zipfile.ZipFile(source) as archive:
             entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise OfficeFileError(f"文件已损坏，无法作为 {label}打开。") from None
     names = {entry.filename for entry in entries}
-    if "[Content_Types].xml" not in names or not any(n.startswith(part) for n in names):
+    if marker not in names or not any(n.startswith(part) for n in names):
         raise OfficeFileError(f"文件不是 {label}（{suffix}），已拒绝。")
     if len(entries) > MAX_ZIP_ENTRIES:
         raise OfficeFileError("文件内部结构异常（条目过多），已拒绝。")

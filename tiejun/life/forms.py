@@ -305,7 +305,7 @@ class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("类别"), choices=Attachment.Kind.choices)
     file = forms.FileField(
         label=_("文件"),
-        help_text=_("照片（jpg、png）、PDF，或 Word、Excel 格式的会议材料"),
+        help_text=_("照片（jpg、png）、PDF、OFD，或 Word、Excel、PowerPoint 格式的会议材料"),
         # The file picker offers only what the allow-list takes.
         widget=forms.FileInput(attrs={"accept": ",".join(f".{ext}" for ext in ALLOWED_UPLOADS)}),
     )
@@ -315,7 +315,11 @@ class AttachmentForm(forms.Form):
         extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
         if extension not in ALLOWED_UPLOADS:
             raise forms.ValidationError(
-                _("只能上传 jpg、png 图片，PDF，或 Word（.docx、.doc）、Excel（.xlsx、.xls）文件。")
+                _(
+                    "只能上传 jpg、png 图片，PDF、OFD，或 Word（.docx、.doc）、"
+                    "Excel（.xlsx、.xls）、PowerPoint（.pptx、.ppt）文件；"
+                    "WPS 文件请另存为这些格式。"
+                )
             )
         if upload.size > settings.UPLOAD_MAX_BYTES:
             limit = filesizeformat(settings.UPLOAD_MAX_BYTES)
@@ -330,9 +334,9 @@ class AttachmentForm(forms.Form):
                 )
             raise forms.ValidationError(_("文件内容与扩展名不符，请上传真实的文件。"))
         if extension in OOXML_PARTS:
-            part, label = OOXML_PARTS[extension]
+            part, marker, label = OOXML_PARTS[extension]
             try:
-                check_ooxml(upload, part=part, label=label, suffix=f".{extension}")
+                check_ooxml(upload, part=part, label=label, suffix=f".{extension}", marker=marker)
             except OfficeFileError as error:
                 raise forms.ValidationError(error.message) from None
             upload.seek(0)

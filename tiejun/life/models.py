@@ -404,9 +404,21 @@ ALLOWED_UPLOADS = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ZIP_MAGIC),
     "doc": ("application/msword", OLE2_MAGIC),
     "xls": ("application/vnd.ms-excel", OLE2_MAGIC),
+    # 党课 slides, and official documents in OFD (GB/T 33190), as they arrive from above.
+    "pptx": (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        ZIP_MAGIC,
+    ),
+    "ppt": ("application/vnd.ms-powerpoint", OLE2_MAGIC),
+    "ofd": ("application/ofd", ZIP_MAGIC),
 }
-# Where an OOXML upload's parts must live, and what to call it in a refusal.
-OOXML_PARTS = {"docx": ("word/", "Word 文档"), "xlsx": ("xl/", "Excel 工作簿")}
+# Where a zip upload's parts must live, the file that marks its kind, and its name in a refusal.
+OOXML_PARTS = {
+    "docx": ("word/", "[Content_Types].xml", "Word 文档"),
+    "xlsx": ("xl/", "[Content_Types].xml", "Excel 工作簿"),
+    "pptx": ("ppt/", "[Content_Types].xml", "PowerPoint 演示文稿"),
+    "ofd": ("Doc_", "OFD.xml", "OFD 版式文件"),
+}
 
 
 class Attachment(models.Model):
