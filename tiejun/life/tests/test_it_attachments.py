@@ -62,22 +62,11 @@ def test_a_word_file_with_an_open_password_is_refused_as_such(client, people, to
     assert not Attachment.objects.exists()
 
 
-def _zip(parts: dict[str, str]) -> bytes:
-    import io
-    import zipfile
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as package:
-        for name, text in parts.items():
-            package.writestr(name, text)
-    return buffer.getvalue()
-
-
 def test_lecture_slides_and_an_ofd_document_are_kept_as_materials(client, people, today):
     meeting = make_meeting(people.branch_a, held_on=today)
     client.force_login(people.secretary_a)
-    slides = _zip({"[Content_Types].xml": "<Types/>", "ppt/presentation.xml": "<p/>"})
-    ofd = _zip({"OFD.xml": "<ofd:OFD/>", "Doc_0/Document.xml": "<ofd:Document/>"})
+    slides = _zip({"[Content_Types].xml": b"<Types/>", "ppt/presentation.xml": b"<p/>"})
+    ofd = _zip({"OFD.xml": b"<ofd:OFD/>", "Doc_0/Document.xml": b"<ofd:Document/>"})
     assert _upload(client, meeting, "党课课件.pptx", slides, kind="material").status_code == 302
     assert _upload(client, meeting, "上级通知.ofd", ofd, kind="material").status_code == 302
     assert sorted(Attachment.objects.values_list("content_type", flat=True)) == [
@@ -89,7 +78,7 @@ def test_lecture_slides_and_an_ofd_document_are_kept_as_materials(client, people
 def test_a_zip_posing_as_ofd_and_a_wps_file_are_refused_with_what_to_do(client, people, today):
     meeting = make_meeting(people.branch_a, held_on=today)
     client.force_login(people.secretary_a)
-    posing = _upload(client, meeting, "通知.ofd", _zip({"a.txt": "x"}), kind="material")
+    posing = _upload(client, meeting, "通知.ofd", _zip({"a.txt": b"x"}), kind="material")
     assert "文件不是 OFD 版式文件（.ofd）" in posing.content.decode()
     wps = _upload(client, meeting, "讲稿.wps", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", kind="material")
     assert "WPS 文件请另存为" in wps.content.decode()
