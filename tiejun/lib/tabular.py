@@ -235,8 +235,17 @@ def _known(read: Callable[..., _T], *args: Any) -> _T | None:
 
 # t="e" on a cell: a formula error (#N/A, #DIV/0! …). A false match only costs the slower reader.
 _ERROR_CELL = re.compile(rb"""\st\s*=\s*["']e["']""")
-_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr\s*=\s*[\"'](\d+)")
-_CELL_REFERENCE = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr\s*=\s*[\"']([A-Za-z]+)(\d+)")
+# Calamine places a cell by its own r (the last one, should a tag carry two), and a cell
+# without one by its row and its place in the row. So a sheet goes to calamine only when every
+# cell tag carries an r; then every r value in the part, wherever it stands, bounds the grid
+# (one that is not a cell's only overstates it).
+_PREFIXED_CELL_TAG = re.compile(rb"<\w+:c[\s/>]")  # rare: the patterns allowing one are slower
+_CELL_TAG = {False: re.compile(rb"<c[\s/>]"), True: re.compile(rb"<(?:\w+:)?c[\s/>]")}
+_CELL_TAG_WITH_R = {
+    False: re.compile(rb"<c\s(?:[^>]*?\s)?r\s*="),
+    True: re.compile(rb"<(?:\w+:)?c\s(?:[^>]*?\s)?r\s*="),
+}
+_REFERENCE = re.compile(rb"\sr\s*=\s*[\"']([A-Za-z]+)(\d+)")
 # Calamine holds a sheet as one dense grid from A1 to its last cell: a 5 KB file with one cell
 # in A1 and one in ZZ200000 takes 4 GB and 10 s, one in XFD1048576 would take the machine.
 # Sheets spread over more cells than this go through the streaming XML reader instead.
@@ -251,14 +260,22 @@ def _calamine_can_read(archive: zipfile.ZipFile, sheet: str) -> bool:
         return True
     if (b'"e"' in data or b"'e'" in data) and _ERROR_CELL.search(data):
         return False  # (the plain search first: it takes a twentieth of the pattern's time)
-    references = _CELL_REFERENCE.findall(data)
-    # A cell's own reference places it, whatever its row says; rows without one count too.
-    row_numbers = {number for _letters, number in references}
-    row_numbers.update(_ROW_NUMBER.findall(data))
-    rows = _largest_number(row_numbers)
+    if not _every_cell_has_a_reference(data):
+        return False  # a cell placed by its row and neighbours: the grid has no cheap bound
+    references = _REFERENCE.findall(data)
+    rows = _largest_number({number for _letters, number in references})
     letters = {column for column, _number in references}
     columns = max((_column_index(column.decode()) for column in letters), default=-1) + 1
     return rows * columns <= CALAMINE_MAX_CELLS
+
+
+def _every_cell_has_a_reference(data: bytes) -> bool:
+    prefixed = _PREFIXED_CELL_TAG.search(data) is not None
+    tags = len(_CELL_TAG[prefixed].findall(data))
+    # Excel, WPS and the libraries write r first: counting that form spares the slow pattern.
+    if not prefixed and data.count(b"<c r=") == tags:
+        return True
+    return len(_CELL_TAG_WITH_R[prefixed].findall(data)) == tags
 
 
 _MERGE_CELL = re.compile(

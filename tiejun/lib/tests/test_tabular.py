@@ -230,6 +230,61 @@ def test_a_far_away_cell_in_a_row_that_says_it_is_row_2_is_streamed_too(tmp_path
     assert _all_rows(path, "xlsx")[-1][1][-1] == "x"
 
 
+def _sheet_data(tmp_path: Path, rows_xml: str) -> Path:
+    """A workbook whose one sheet holds exactly these <row> elements (as other programs or an
+    attacker write them), with inline strings so no shared-strings part is needed."""
+    base = _xlsx(tmp_path / "base.xlsx", [["x"]])
+    with zipfile.ZipFile(base) as archive:
+        part = archive.read("xl/worksheets/sheet1.xml")
+    start, end = part.index(b"<sheetData>"), part.index(b"</sheetData>") + len(b"</sheetData>")
+    return rewrite_part(base, tmp_path / "crafted.xlsx", "xl/worksheets/sheet1.xml",
+                        part[start:end], f"<sheetData>{rows_xml}</sheetData>".encode())  # fmt: skip
+
+
+def _inline(text: str, reference: str = "", tag: str = "c") -> str:
+    """A cell tag with an inline string; `reference` is its attributes' text, r included."""
+    return f'<{tag} {reference} t="inlineStr"><is><t>{text}</t></is></{tag}>'
+
+
+def _can_use_calamine(path: Path) -> bool:
+    with zipfile.ZipFile(path) as archive:
+        return tabular._calamine_can_read(archive, "xl/worksheets/sheet1.xml")
+
+
+def test_cells_without_a_reference_are_streamed_and_read_in_their_places(tmp_path):
+    # Calamine places them by their row and order: 3,000 of them in row 1 and one cell in row
+    # 20,000 make a 60-million-cell grid from a file of a few kilobytes.
+    wide = "".join(_inline(f"c{n}") for n in range(3000))
+    far = _inline("far", 'r="A20000"')
+    path = _sheet_data(tmp_path, f'<row r="1">{wide}</row><row r="20000">{far}</row>')
+    assert not _can_use_calamine(path)
+    rows = _all_rows(path, "xlsx")
+    assert rows[0][1][:2] == ("c0", "c1") and rows[0][1][-1] == "c2999"
+    assert rows[-1] == (20000, ("far",))
+
+
+def test_a_cell_with_two_references_is_bounded_by_both(tmp_path):
+    # Calamine takes the last r of a tag; the first one alone would say the grid is one cell.
+    cell = _inline("x", 'r="A1" r="ZZ200000"')
+    assert not _can_use_calamine(_sheet_data(tmp_path, f'<row r="1">{cell}</row>'))
+
+
+@pytest.mark.parametrize("reference", ['s="0" r="A1"', "r = 'A1'"])
+def test_a_reference_written_another_way_is_found(tmp_path, reference):
+    path = _sheet_data(tmp_path, f'<row r="1">{_inline("姓名", reference)}</row>')
+    assert _can_use_calamine(path)
+    assert _all_rows(path, "xlsx") == [(1, ("姓名",))]
+    far = _inline("x", reference.replace("A1", "ZZ200000"))
+    assert not _can_use_calamine(_sheet_data(tmp_path, f'<row r="1">{far}</row>'))
+
+
+def test_cells_with_a_namespace_prefix_are_checked_as_well(tmp_path):
+    near = _inline("x", 'r="A1"', tag="x:c")
+    assert _can_use_calamine(_sheet_data(tmp_path, f'<row r="1">{near}</row>'))
+    unplaced = _inline("x", tag="x:c")
+    assert not _can_use_calamine(_sheet_data(tmp_path, f'<row r="1">{near}{unplaced}</row>'))
+
+
 def test_it_reads_xls_dates_as_dates_and_numbers_as_numbers(tmp_path):
     path = _xls(tmp_path / "a.xls", [["入党日期", "编号"], [dt.date(2019, 7, 1), 15]])
     rows = _all_rows(path, "xls")
