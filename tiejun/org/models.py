@@ -446,7 +446,10 @@ class MemberChange(models.Model):
         status = "status", _("党籍状态变更")
         imported = "imported", _("批量导入")
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="changes")
+    # No index of its own: change_member_open starts with it (an import writes one row a member).
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="changes", db_index=False
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     effective_on = models.DateField(_("生效日期"))
     valid_to = models.DateField(null=True, blank=True)
