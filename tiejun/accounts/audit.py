@@ -109,11 +109,21 @@ def entry_fields(
         "username": username or (user.username if user else ""),
         "ip": client_ip(request),
         "action": action,
-        "object_type": obj._meta.label_lower if obj is not None else "",
-        "object_id": str(obj.pk) if obj is not None else "",
-        "object_repr": str(obj)[:200] if obj is not None else "",
+        **object_fields(obj),
         "result": result,
         "detail": detail or {},
+    }
+
+
+def object_fields(obj: models.Model | None) -> dict[str, str]:
+    """The columns naming what an entry is about; a batch of entries that differ only in the
+    object (an import's, one a member) takes entry_fields() once and these for each."""
+    if obj is None:
+        return {"object_type": "", "object_id": "", "object_repr": ""}
+    return {
+        "object_type": obj._meta.label_lower,
+        "object_id": str(obj.pk),
+        "object_repr": str(obj)[:200],
     }
 
 
