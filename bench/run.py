@@ -160,10 +160,43 @@ def bench_database(database: Database, args: argparse.Namespace) -> tuple[list[R
 IMPORT_TARGET = 7000  # validated rows per second, fresh import on SQLite
 
 
+IMPORT_RUNS = 3  # the median of three: one run on a shared machine can lose a third
+
+
 def import_figure(rows: int) -> str:
-    """bench/import_bench.py's run(rows=…) in its own process (a throw-away SQLite file)."""
+    """bench/import_bench.py's run(rows=…), each run in its own process and throw-away SQLite
+    file; the run with the median fresh-import figure is reported, with the others' range."""
     if not (ROOT / "bench" / "import_bench.py").exists():
         return "import: bench/import_bench.py is not there yet"
+    runs = []
+    for _ in range(IMPORT_RUNS):
+        figures = _import_run(rows)
+        if isinstance(figures, str):
+            return figures
+        runs.append(figures)
+    runs.sort(key=lambda figures: figures["fresh_rows_per_s"])
+    figures = runs[len(runs) // 2]
+    fresh = figures["fresh_rows_per_s"]
+    verdict = "met" if fresh >= IMPORT_TARGET else "MISSED"
+    others = ", ".join(
+        f"{label} {figures[key]:,.0f}"
+        for label, key in (
+            ("check only", "check_only_rows_per_s"),
+            ("as updates", "update_rows_per_s"),
+            ("unchanged", "unchanged_rows_per_s"),
+            ("raw bulk_create", "raw_bulk_create_rows_per_s"),
+        )
+    )
+    others += f"; fresh per CPU-second {figures['fresh_rows_per_cpu_s']:,.0f}"
+    spread = f"{runs[0]['fresh_rows_per_s']:,.0f}–{runs[-1]['fresh_rows_per_s']:,.0f}"
+    return (
+        f"import of {rows:,} rows (SQLite): **{fresh:,.0f} rows/s** fresh, median of "
+        f"{len(runs)} runs ({spread}) (target {IMPORT_TARGET:,}: {verdict}); {others} rows/s"
+    )
+
+
+def _import_run(rows: int) -> dict[str, float] | str:
+    """One run's figures, or the report of its failure."""
     code = f"import json; from bench.import_bench import run; print(json.dumps(run(rows={rows})))"
     skip = ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")  # it makes and migrates its own file
     env = {key: value for key, value in os.environ.items() if key not in skip}
@@ -179,27 +212,10 @@ def import_figure(rows: int) -> str:
         stdout, stderr = process.communicate()
     for leftover in (ROOT / "var" / "bench").glob(f"import-bench-{process.pid}.sqlite3*"):
         leftover.unlink()  # its throw-away database, named after its process
-    done = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
-    if done.returncode:
-        return f"import: failed\n```\n{done.stdout[-1500:]}{done.stderr[-1500:]}\n```"
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
-    fresh = figures["fresh_rows_per_s"]
-    verdict = "met" if fresh >= IMPORT_TARGET else "MISSED"
-    others = ", ".join(
-        f"{label} {figures[key]:,.0f}"
-        for label, key in (
-            ("check only", "check_only_rows_per_s"),
-            ("as updates", "update_rows_per_s"),
-            ("unchanged", "unchanged_rows_per_s"),
-            ("raw bulk_create", "raw_bulk_create_rows_per_s"),
-        )
-    )
-    if "fresh_rows_per_cpu_s" in figures:  # CPU time: what a loaded machine does not distort
-        others += f"; fresh per CPU-second {figures['fresh_rows_per_cpu_s']:,.0f}"
-    return (
-        f"import of {rows:,} rows (SQLite): **{fresh:,.0f} rows/s** fresh "
-        f"(target {IMPORT_TARGET:,}: {verdict}); {others} rows/s"
-    )
+    if process.returncode:
+        return f"import: failed\n```\n{stdout[-1500:]}{stderr[-1500:]}\n```"
+    figures: dict[str, float] = json.loads(stdout.strip().splitlines()[-1])
+    return figures
 
 
 COMPLIANCE_TARGET_S = 10.0  # one quarter over 50,000 orgs (issue: organizational life)
