@@ -49,7 +49,7 @@ from tiejun.lib.tabular import (
     read_table,
     row_values,
 )
-from tiejun.org import services
+from tiejun.org import names, services
 from tiejun.org.access import MEMBER_HOLDING_KINDS
 from tiejun.org.models import EDUCATION_CHOICES, Member, MemberChange, Org
 
@@ -296,12 +296,16 @@ class _Parsed:
 
 
 class _OrgIndex:
-    """Orgs the importing user may put members into, found by folded name or by code."""
+    """Orgs the importing user may put members into, found by folded name or by code, and else
+    by the name as other systems write it (tiejun.org.names), which the preview then points out.
+    """
 
     def __init__(self, user: User | None, today: dt.date) -> None:
         self.orgs = Org.objects.visible_to(user) if user is not None else Org.objects.all()
         self.today = today
         self.found: dict[str, Org | str] = {}  # key → org, or the reason it cannot be used
+        self.loose: set[str] = set()  # keys found by tiejun.org.names, not by name or code
+        self.pointed_out: set[str] = set()  # of those, the ones a warning has named
 
     @staticmethod
     def key(text: str) -> str:
@@ -311,15 +315,36 @@ class _OrgIndex:
         wanted = sorted(keys - self.found.keys() - {""})
         for start in range(0, len(wanted), BATCH_ROWS):
             chunk = wanted[start : start + BATCH_ROWS]
-            codes = [k.upper() for k in chunk]
-            rows = self.orgs.filter(Q(name_folded__in=chunk) | Q(code__in=codes))
-            by_key: dict[str, list[Org]] = {}
-            for org in rows.order_by("path"):
-                by_key.setdefault(org.code.lower(), []).append(org)
-                if org.code.lower() != org.name_folded:
-                    by_key.setdefault(org.name_folded, []).append(org)
+            by_key = self._exact(chunk)
+            missing = [key for key in chunk if key not in by_key]
+            loose = self._loose(missing) if missing else {}
             for key in chunk:
-                self.found[key] = self._pick(key, by_key.get(key, []))
+                self.found[key] = self._pick(key, by_key.get(key) or loose.get(key, []))
+            self.loose.update(key for key in missing if isinstance(self.found[key], Org))
+
+    def _exact(self, chunk: list[str]) -> dict[str, list[Org]]:
+        codes = [k.upper() for k in chunk]
+        rows = self.orgs.filter(Q(name_folded__in=chunk) | Q(code__in=codes))
+        by_key: dict[str, list[Org]] = {}
+        for org in rows.order_by("path"):
+            by_key.setdefault(org.code.lower(), []).append(org)
+            if org.code.lower() != org.name_folded:
+                by_key.setdefault(org.name_folded, []).append(org)
+        return by_key
+
+    def _loose(self, missing: list[str]) -> dict[str, list[Org]]:
+        """Three queries for the batch: orgs by every tail of the names, their parents' keys."""
+        keys = {key: names.name_key(key) for key in missing}
+        looked_up = sorted({tail for k in keys.values() for tail in (k, *names.tails(k))})
+        by_key: dict[str, list[Org]] = {}
+        for start in range(0, len(looked_up), LOOKUP_CHUNK):
+            for org in self.orgs.filter(name_key__in=looked_up[start : start + LOOKUP_CHUNK]):
+                by_key.setdefault(org.name_key, []).append(org)
+        parents = _parent_keys([org for orgs in by_key.values() for org in orgs])
+        return {
+            key: names.loose_matches(name_key, by_key, lambda org: parents[org.pk])
+            for key, name_key in keys.items()
+        }
 
     def _pick(self, key: str, orgs: list[Org]) -> Org | str:
         by_code = [org for org in orgs if org.code.lower() == key]
@@ -340,6 +365,39 @@ class _OrgIndex:
         if isinstance(found, str):
             raise _Bad(found.replace("{text}", text[:30]))
         return found
+
+    def first_loose_use(self, text: str) -> bool:
+        """Whether `text` was found loosely and this is the first row naming it so."""
+        key = self.key(text)
+        if key not in self.loose or key in self.pointed_out:
+            return False
+        self.pointed_out.add(key)
+        return True
+
+    def names_match(self, text: str, org: Org) -> bool:
+        """Whether a row's org name agrees with the org its code picked."""
+        key = self.key(text)
+        return (
+            key in (org.name_folded, org.code.lower())
+            or self.found.get(key) == org
+            or (names.name_key(key) == org.name_key)
+        )
+
+
+# Names looked up per query by their tails (SQLite allows 32,766 parameters).
+LOOKUP_CHUNK = 2000
+
+
+def _parent_keys(orgs: list[Org]) -> dict[int, list[str]]:
+    """Each org's parents' name keys, nearest first (parents outside the user's scope too:
+    their names only confirm a written path)."""
+    paths = {org.pk: org.ancestor_paths() for org in orgs}
+    wanted = sorted({path for chain in paths.values() for path in chain})
+    known: dict[str, str] = {}
+    for start in range(0, len(wanted), LOOKUP_CHUNK):
+        rows = Org.objects.filter(path__in=wanted[start : start + LOOKUP_CHUNK])
+        known.update(rows.values_list("path", "name_key"))
+    return {pk: [known[p] for p in reversed(chain) if p in known] for pk, chain in paths.items()}
 
 
 ORG_KEYS = ("org", "org_code")
@@ -389,8 +447,8 @@ class _Importer:
             raise _no_header_anywhere(list(skipped.values()))
         self._name_sheets(data_sheets=len(sheets) - len(skipped))
         if skipped:
-            names = "、".join(f"“{name}”" for name in skipped)
-            self.plan.warnings.append(Problem(0, "", f"未导入没有党员信息表头的工作表：{names}"))
+            listed = "、".join(f"“{name}”" for name in skipped)
+            self.plan.warnings.append(Problem(0, "", f"未导入没有党员信息表头的工作表：{listed}"))
         if not self.plan.rows and self.plan.ok:
             self.plan.problems.append(Problem(0, "", "文件中没有数据行（表头下面是空的）。"))
         return self.plan
@@ -508,12 +566,15 @@ class _Importer:
             shown = check.birth_date.isoformat() if check.birth_date else ""
             self.problem(number, "birth_date", f"出生日期与身份证号不一致（身份证号中为 {shown}）")
 
-    def _org(self, values: dict[str, Any]) -> Org:
+    def _org(self, number: int, values: dict[str, Any]) -> Org:
         """By code when the row has one (names repeat in big trees), else by name."""
         code, name = values["org_code"], values["org"]
         org = self.orgs.get(code or name)
-        if code and name and _OrgIndex.key(name) not in (org.name_folded, org.code.lower()):
+        if code and name and not self.orgs.names_match(name, org):
             raise _Bad(f"组织代码“{code}”是“{org.name}”，与所在党组织“{name[:30]}”不一致")
+        if not code and self.orgs.first_loose_use(name):
+            self.warning(number, "org", f"“{name[:40]}”按“{org.name}”（组织代码 {org.code}）"
+                         "导入，请核对")  # fmt: skip
         return org
 
     def visible_members(self, members: list[Member]) -> set[int]:
@@ -533,7 +594,7 @@ class _Importer:
     ) -> None:
         number, values = parsed.row, parsed.values
         try:
-            org = self._org(values)
+            org = self._org(number, values)
         except _Bad as bad:
             self.problem(number, "org_code" if values["org_code"] else "org", bad.message)
             return

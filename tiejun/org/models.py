@@ -102,6 +102,8 @@ class Org(models.Model):
     code = models.CharField(_("组织代码"), max_length=40, unique=True)
     name = models.CharField(_("组织名称"), max_length=100)
     name_folded = models.CharField(max_length=100, db_index=True, editable=False)
+    # The name as other sheets may write it (tiejun.org.names): how imports find it loosely.
+    name_key = models.CharField(max_length=100, db_index=True, editable=False, default="")
     kind = models.CharField(_("组织类别"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",
@@ -149,6 +151,14 @@ class Org(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def fold_names(self) -> None:
+        """Derive the matching columns from the name (before every save that changes it)."""
+        from tiejun.lib.chinese import fold_name
+        from tiejun.org.names import name_key
+
+        self.name_folded = fold_name(self.name)
+        self.name_key = name_key(self.name_folded)
+
     def clean(self) -> None:
         parent_kind = self.parent.kind if self.parent else None
         if parent_kind not in self.ALLOWED_PARENTS.get(self.kind, set()):
@@ -166,9 +176,12 @@ class Org(models.Model):
     def is_temporary(self) -> bool:
         return self.kind == self.Kind.temporary_branch
 
+    def ancestor_paths(self) -> list[str]:
+        """The paths of the orgs above this one, the top first."""
+        return [self.path[:end] for end in range(SEGMENT_WIDTH, len(self.path), SEGMENT_WIDTH)]
+
     def ancestors(self) -> models.QuerySet[Org]:
-        prefixes = [self.path[:end] for end in range(SEGMENT_WIDTH, len(self.path), SEGMENT_WIDTH)]
-        return Org.objects.filter(path__in=prefixes).order_by("depth")
+        return Org.objects.filter(path__in=self.ancestor_paths()).order_by("depth")
 
     def is_within(self, other: Org) -> bool:
         return self.path.startswith(other.path)

@@ -271,7 +271,7 @@ def update_member(
 @transaction.atomic
 def create_org(*, org: Org, by: User | None, request: Any = None) -> Org:
     """Save a new org (already cleaned) and give it its path under its parent."""
-    org.name_folded = chinese.fold_name(org.name)
+    org.fold_names()
     # The path holds the org's own id, known only after the insert: a unique placeholder first.
     org.path = f"pending-{uuid.uuid4().hex}"
     org.save()
@@ -288,7 +288,7 @@ def update_org(*, org: Org, expected_version: int, by: User | None, request: Any
     current = Org.objects.select_for_update().get(pk=org.pk)
     if current.version != expected_version:
         raise StaleEdit
-    org.name_folded = chinese.fold_name(org.name)
+    org.fold_names()
     org.version = current.version + 1
     if org.parent_id != current.parent_id:
         _move_subtree(org, current.path)

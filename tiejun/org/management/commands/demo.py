@@ -115,7 +115,6 @@ class Tree:
             pk=pk,
             code=f"SE{pk:07d}",
             name=name,
-            name_folded=chinese.fold_name(name),
             kind=kind,
             parent=parent,
             unit=unit,
@@ -124,6 +123,7 @@ class Tree:
             depth=parent.depth + 1 if parent else 0,
             **fields,
         )
+        org.fold_names()
         org.clean()  # the kind may stand under the parent's kind (Org.ALLOWED_PARENTS)
         self.orgs.append(org)
         self.by_name.setdefault(name, org)
