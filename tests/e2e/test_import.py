@@ -69,3 +69,23 @@ def test_the_office_imports_a_workbook_of_one_sheet_per_branch(page, people, tmp
     assert error[:3] == ["水生态环境处", "2", "民族"]
     assert page.get_by_text("未导入没有党员信息表头的工作表：“填写说明”").is_visible()
     shot(page, "import-sheets-errors")
+
+
+def test_the_office_imports_a_sheet_from_another_system_and_sees_which_orgs_it_found(
+    page, people, tmp_path
+):
+    formal = "中共省生态环境厅机关委员会大气环境处支部委员会"
+    rows = [member_row(1, name="周一", org=formal), member_row(2, name="吴二", org=formal),
+            member_row(3, name="郑三", org="机关党委/水生态环境处党支部")]  # fmt: skip
+    login(page, "office", PASSWORD)
+    page.goto("/members/import/")
+    page.set_input_files("#id_file", str(write_xlsx(tmp_path / "导出名册.xlsx", table(rows))))
+    page.click("main button[type=submit]")
+    page.wait_for_selector("text=检查通过")
+    assert page.get_by_text(f"“{formal}”按“大气环境处党支部”（组织代码 A）导入").is_visible()
+    assert page.get_by_text("按“水生态环境处党支部”（组织代码 B）导入").is_visible()
+    shot(page, "import-orgs-found")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("text=确认导入")
+    page.wait_for_selector("text=导入完成：新增 3 名")
+    assert Member.objects.get(name="郑三").org == people.branch_b
