@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tiejun.accounts.roles import ADMIN_ROLES, ORG_ROLES, Role, allows
 from tiejun.bulk_sql import insert_values
+from tiejun.choices import ChoiceLabels
 
 
 class User(AbstractUser):
@@ -150,7 +151,7 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
         raise ValidationError("审计记录只能由保存期限到期清理命令删除。")
 
 
-class AuditEntry(models.Model):
+class AuditEntry(ChoiceLabels, models.Model):
     """One audited event. Append-only and hash-chained: each digest covers the previous one."""
 
     class Result(models.TextChoices):

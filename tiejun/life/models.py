@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tiejun import rules
+from tiejun.choices import ChoiceLabels
 from tiejun.lib.office_files import OLE2_MAGIC, ZIP_MAGIC
 from tiejun.org.models import Member, Org, subtree_q
 
@@ -344,7 +345,7 @@ class Topic(models.Model):
         return self.registered_on is not None and self.registered_on <= day
 
 
-class Attendance(models.Model):
+class Attendance(ChoiceLabels, models.Model):
     """One person on a meeting's roster: 出席/请假/缺席, how they signed in, whether they vote."""
 
     class Status(models.TextChoices):

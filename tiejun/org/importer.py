@@ -333,7 +333,7 @@ class _OrgIndex:
         return by_key
 
     def _loose(self, missing: list[str]) -> dict[str, list[Org]]:
-        """Three queries for the batch: orgs by every tail of the names, their parents' keys."""
+        """Orgs by every tail of the names, then their parents' keys: queries by the batch."""
         keys = {key: names.name_key(key) for key in missing}
         looked_up = sorted({tail for k in keys.values() for tail in (k, *names.tails(k))})
         by_key: dict[str, list[Org]] = {}
@@ -377,11 +377,9 @@ class _OrgIndex:
     def names_match(self, text: str, org: Org) -> bool:
         """Whether a row's org name agrees with the org its code picked."""
         key = self.key(text)
-        return (
-            key in (org.name_folded, org.code.lower())
-            or self.found.get(key) == org
-            or (names.name_key(key) == org.name_key)
-        )
+        if key in (org.name_folded, org.code.lower()) or self.found.get(key) == org:
+            return True
+        return names.name_key(key) == org.name_key
 
 
 # Names looked up per query by their tails (SQLite allows 32,766 parameters).

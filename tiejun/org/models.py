@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tiejun import rules
+from tiejun.choices import ChoiceLabels
 from tiejun.lib import crypto, idcard
 from tiejun.lib.dates import add_months, add_years
 
@@ -77,7 +78,7 @@ class OrgQuerySet(models.QuerySet["Org"]):
         return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on), dissolved_on__isnull=True)
 
 
-class Org(models.Model):
+class Org(ChoiceLabels, models.Model):
     """A node of the Party organization tree: 党组, 党委, 党总支, 党支部, 党小组, 临时党支部."""
 
     class Kind(models.TextChoices):
@@ -296,7 +297,7 @@ class MemberQuerySet(models.QuerySet["Member"]):
         return self.filter(search_text__contains=key) if key else self
 
 
-class Member(models.Model):
+class Member(ChoiceLabels, models.Model):
     """A Party member's current record (一人一表); its dated history is in MemberChange."""
 
     class Gender(models.TextChoices):
@@ -445,7 +446,7 @@ class MemberChangeQuerySet(models.QuerySet["MemberChange"]):
         return self.filter(member__search_text__contains=key) if key else self
 
 
-class MemberChange(models.Model):
+class MemberChange(ChoiceLabels, models.Model):
     """A dated change of a member's record: who, when, old → new, and the state it left.
 
     Rows of one member form a chain of validity intervals [effective_on, valid_to), so the

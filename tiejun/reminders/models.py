@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tiejun.accounts.roles import Role
+from tiejun.choices import ChoiceLabels
 from tiejun.org.models import PATH_MAX, subtree_q
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ class ReminderQuerySet(models.QuerySet["Reminder"]):
         return self.order_by(rank, "due_on", "id")
 
 
-class Reminder(models.Model):
+class Reminder(ChoiceLabels, models.Model):
     """Something a person must do by a date, produced by a rule; open until the rule stops
     producing it (the condition is resolved), never closed by a click."""
 

@@ -164,6 +164,8 @@ def test_it_renames_with_the_version(client, people):
     )
     assert response.status_code == 200, response.content
     assert response.json()["version"] == people.branch_b.version + 1
+    people.branch_b.refresh_from_db()
+    assert people.branch_b.name_key == "水生态环境处第一支部"  # imports find it by its new name
     assert AuditEntry.objects.filter(
         action="org.update", object_id=str(people.branch_b.pk)
     ).exists()

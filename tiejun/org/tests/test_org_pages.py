@@ -21,7 +21,7 @@ def test_the_office_adds_a_branch_under_the_committee(client, people):
     assert response.status_code == 302
     org = Org.objects.get(code="C01")
     assert org.name == "土壤生態環境處黨支部"
-    assert org.name_folded == "土壤生态环境处党支部"
+    assert (org.name_folded, org.name_key) == ("土壤生态环境处党支部", "土壤生态环境处支部")
     assert org.path.startswith(people.root.path) and org.depth == 1
 
 
