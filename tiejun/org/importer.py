@@ -17,6 +17,7 @@ one sheet holds data every finding names its sheet.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -75,7 +76,7 @@ _ALIAS_NAMES = {
     "full_on": ["转正时间", "转正年月日", "转为正式党员日期", "转为正式党员时间"],
     "category": ["党员类别", "党员类型", "类别"],
     "org": ["所在支部", "所在党支部", "党组织名称", "党组织", "所属党组织", "所属支部", "党支部"],
-    "post": ["现任职务", "行政职务", "职务职级", "职务(岗位)"],
+    "post": ["现任职务", "行政职务", "职务职级", "职务(岗位)", "工作岗位", "岗位", "工作单位及职务"],
     "phone": ["手机", "手机号", "联系电话", "联系方式", "电话", "移动电话"],
     "org_code": ["组织代码", "党组织代码"],
 }
@@ -84,7 +85,8 @@ GENDERS: dict[str, str] = {"男": Member.Gender.male, "男性": Member.Gender.ma
 CATEGORIES: dict[str, str] = {
     "正式党员": Member.Category.full, "正式": Member.Category.full,
     "中共党员": Member.Category.full, "预备党员": Member.Category.probationary,
-    "预备": Member.Category.probationary, "中共预备党员": Member.Category.probationary,
+    "中共正式党员": Member.Category.full, "预备": Member.Category.probationary,
+    "中共预备党员": Member.Category.probationary,
 }  # fmt: skip
 EDUCATION_ALIASES = {
     **{value: value for value, _label in EDUCATION_CHOICES},
@@ -201,11 +203,11 @@ def _vocabulary_key(text: str) -> str:
     return chinese.fold_name(text)
 
 
-def _choice(value: object, choices: dict[str, str], label: str, allowed: str) -> str:
+def _choice(value: object, lookup: Callable[[str], str | None], label: str, allowed: str) -> str:
     text = _vocabulary_text(value)
     if not text:
         return ""
-    found = choices.get(_vocabulary_key(text))
+    found = lookup(_vocabulary_key(text))
     if found is None:
         raise _Bad(f"“{text[:20]}”不是有效的{label}，应为{allowed}")
     return found
@@ -219,7 +221,7 @@ def clean_name(value: object) -> str:
 
 
 def clean_gender(value: object) -> str:
-    return _choice(value, GENDERS, "性别", "“男”或“女”")
+    return _choice(value, GENDERS.get, "性别", "“男”或“女”")
 
 
 def clean_ethnicity(value: object) -> str:
@@ -233,11 +235,29 @@ def clean_ethnicity(value: object) -> str:
 
 
 def clean_education(value: object) -> str:
-    return _choice(value, EDUCATION_ALIASES, "学历", "、".join(v for v, _l in EDUCATION_CHOICES))
+    return _choice(value, education_level, "学历", "、".join(v for v, _l in EDUCATION_CHOICES))
+
+
+@lru_cache(maxsize=256)
+def education_level(key: str) -> str | None:
+    """The level a folded cell names: EDUCATION_ALIASES, and the same levels as cadre sheets
+    write them, with the degree in brackets (大学本科（学士）, 研究生（博士）), 全日制 or 在职
+    before, 毕业 or 学历 after. 肄业, 结业 and 在读 are not the level finished: unknown."""
+    if key in EDUCATION_ALIASES:
+        return EDUCATION_ALIASES[key]
+    degree = "".join(_BRACKETED.findall(key))
+    base = _BRACKETED.sub("", key).removeprefix("全日制").removeprefix("在职")
+    base = base.removesuffix("毕业").removesuffix("学历")
+    if base == "研究生" and "博士" in degree:
+        return "博士研究生"
+    return EDUCATION_ALIASES.get(base)
+
+
+_BRACKETED = re.compile(r"\(([^()]*)\)")  # cells are NFKC-folded: （学士） is (学士)
 
 
 def clean_category(value: object) -> str:
-    category = _choice(value, CATEGORIES, "人员类别", "“正式党员”或“预备党员”")
+    category = _choice(value, CATEGORIES.get, "人员类别", "“正式党员”或“预备党员”")
     if not category:
         raise _Bad("请填写人员类别（正式党员或预备党员）")
     return category

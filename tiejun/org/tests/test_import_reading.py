@@ -8,7 +8,13 @@ import datetime as dt
 import pytest
 
 from tiejun.lib.idcard import upgrade_15
-from tiejun.org.importer import check_id_number, import_members, plan_import
+from tiejun.org.importer import (
+    _Bad,
+    check_id_number,
+    clean_education,
+    import_members,
+    plan_import,
+)
 from tiejun.org.models import Member
 from tiejun.org.tests.sheets import member_row, table, write_csv, write_xls, write_xlsx
 from tiejun.testing import make_id_number
@@ -123,6 +129,37 @@ def test_the_national_member_systems_date_headers_are_read(tmp_path, people):
     assert plan.problems == [] and plan.saved
     member = Member.objects.get(name="党员1")
     assert (member.joined_on, member.full_on) == (row["入党日期"], row["转正日期"])
+
+
+@pytest.mark.parametrize(
+    ("written", "level"),
+    [
+        ("大学本科（学士）", "大学本科"),
+        ("本科学历", "大学本科"),
+        ("全日制本科", "大学本科"),
+        ("硕士研究生毕业", "硕士研究生"),
+        ("研究生（博士）", "博士研究生"),
+        ("在职研究生(硕士)", "硕士研究生"),
+        ("高中毕业", "高中"),
+        ("大專", "大学专科"),
+    ],
+)
+def test_education_as_cadre_sheets_write_it(written, level):
+    assert clean_education(written) == level
+
+
+@pytest.mark.parametrize("written", ["本科肄业", "研究生在读", "党校研究生（结业）", "学士"])
+def test_an_education_not_finished_or_not_a_level_is_refused(written):
+    with pytest.raises(_Bad, match="不是有效的学历"):
+        clean_education(written)
+
+
+def test_a_post_column_named_as_cadre_sheets_name_it_is_read(tmp_path, people):
+    row = {(h if h != "职务" else "工作单位及职务"): v
+           for h, v in member_row(1, post="大气环境处副处长").items()}  # fmt: skip
+    plan = import_members(path=write_xlsx(tmp_path / "a.xlsx", table([row], [*row])),
+                          kind="xlsx", user=people.office)  # fmt: skip
+    assert plan.saved and Member.objects.get(name="党员1").post == "大气环境处副处长"
 
 
 def test_a_sheet_with_merged_header_cells_and_a_merged_org_column_imports(tmp_path, people):
