@@ -37,7 +37,7 @@ from tiejun.lib import chinese, crypto, idcard
 from tiejun.lib.dates import DateError, parse_date
 from tiejun.lib.ethnicity import normalize_ethnicity
 from tiejun.lib.gcpause import gc_paused
-from tiejun.lib.phone import normalize_phone
+from tiejun.lib.phone import LIST_SEPARATORS, normalize_phone
 from tiejun.lib.tabular import (
     Header,
     NoHeaderError,
@@ -76,7 +76,15 @@ _ALIAS_NAMES = {
     "full_on": ["转正时间", "转正年月日", "转为正式党员日期", "转为正式党员时间"],
     "category": ["党员类别", "党员类型", "类别"],
     "org": ["所在支部", "所在党支部", "党组织名称", "党组织", "所属党组织", "所属支部", "党支部"],
-    "post": ["现任职务", "行政职务", "职务职级", "职务(岗位)", "工作岗位", "岗位", "工作单位及职务"],
+    "post": [
+        "现任职务",
+        "行政职务",
+        "职务职级",
+        "职务(岗位)",
+        "工作岗位",
+        "岗位",
+        "工作单位及职务",
+    ],
     "phone": ["手机", "手机号", "联系电话", "联系方式", "电话", "移动电话"],
     "org_code": ["组织代码", "党组织代码"],
 }
@@ -268,7 +276,10 @@ def clean_post(value: object) -> str:
 
 
 def clean_phone(value: object) -> str:
-    phone = normalize_phone(_text(value))
+    text = _text(value)
+    phone = normalize_phone(text)
+    if phone is None and LIST_SEPARATORS.search(text):
+        raise _Bad("一格只能填写一个号码，如 13800138000；其他号码请记在别处")
     if phone is None:
         raise _Bad("手机号码应为数字，如 13800138000")
     return phone

@@ -231,6 +231,16 @@ def test_a_phone_number_cell_is_read_as_text(tmp_path, people):
     assert plan.new[0].phone == "13912345678"
 
 
+def test_a_phone_with_a_note_imports_and_two_numbers_in_one_cell_are_named(tmp_path, people):
+    rows = [member_row(1, phone="13800138000（微信同号）"),
+            member_row(2, phone="13900139000/0571-88886666")]  # fmt: skip
+    plan = plan_import(path=write_xlsx(tmp_path / "a.xlsx", table(rows)), kind="xlsx", user=None)
+    assert [member.phone for member in plan.new] == ["13800138000"]
+    assert [(p.row, p.column, p.message) for p in plan.problems] == [
+        (3, "手机号码", "一格只能填写一个号码，如 13800138000；其他号码请记在别处")
+    ]
+
+
 def test_the_template_example_row_is_skipped(tmp_path, people):
     rows = [member_row(1, name="示例：张海冰"), member_row(2)]
     plan = plan_import(path=write_xlsx(tmp_path / "a.xlsx", table(rows)), kind="xlsx", user=None)
