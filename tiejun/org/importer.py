@@ -7,7 +7,9 @@ and their history rows are written with bulk queries, and the audit entries go i
 So the number of queries grows with batches, not with rows.
 
 Matching: a row whose ID number is already on file updates that member (key: the ID digest);
-importing the same file twice therefore changes nothing the second time.
+importing the same file twice therefore changes nothing the second time. A row's org is found
+by its code, its name, or else the name as other systems write it (tiejun.org.names: the formal
+name, or with its parents before it); an org found that last way is named in a warning.
 
 Every visible worksheet with a header is imported (a committee office collects one sheet per
 branch), sheets without one (notes, lookup lists) are skipped with a note, and when more than
