@@ -19,6 +19,7 @@ one sheet holds data every finding names its sheet.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -339,6 +340,8 @@ class _OrgIndex:
         self.found: dict[str, Org | str] = {}  # key → org, or the reason it cannot be used
         self.loose: set[str] = set()  # keys found by tiejun.org.names, not by name or code
         self.pointed_out: set[str] = set()  # of those, the ones a warning has named
+        self.candidates: dict[str, str] | None = None  # for suggestions, loaded on first need
+        self.suggested = 0
 
     @staticmethod
     def key(text: str) -> str:
@@ -354,6 +357,7 @@ class _OrgIndex:
             for key in chunk:
                 self.found[key] = self._pick(key, by_key.get(key) or loose.get(key, []))
             self.loose.update(key for key in missing if isinstance(self.found[key], Org))
+            self._suggest([key for key in missing if key not in by_key and not loose.get(key)])
 
     def _exact(self, chunk: list[str]) -> dict[str, list[Org]]:
         codes = [k.upper() for k in chunk]
@@ -378,6 +382,27 @@ class _OrgIndex:
             key: names.loose_matches(name_key, by_key, lambda org: parents[org.pk])
             for key, name_key in keys.items()
         }
+
+    def _suggest(self, unknown: list[str]) -> None:
+        """Add the likeliest org to a "not found" ("大气环境党支部" → 大气环境处党支部?), where
+        the user's scope is small enough to compare names with (a province's, not a ministry's)."""
+        unknown = unknown[: SUGGEST_NAMES - self.suggested]
+        if not unknown or self.suggested >= SUGGEST_NAMES:
+            return
+        self.suggested += len(unknown)
+        names_by_key = self._suggestible()
+        for key in unknown:
+            close = difflib.get_close_matches(key, names_by_key, n=1, cutoff=SUGGEST_CUTOFF)
+            if close:
+                self.found[key] = f"{self.found[key]}；是否为“{names_by_key[close[0]]}”？"
+
+    def _suggestible(self) -> dict[str, str]:
+        """Folded name → name of the orgs members may go into, or nothing for a big scope."""
+        if self.candidates is None:
+            rows = self.orgs.filter(kind__in=MEMBER_HOLDING_KINDS, dissolved_on__isnull=True)
+            found = list(rows.values_list("name_folded", "name")[: SUGGEST_MAX_ORGS + 1])
+            self.candidates = dict(found) if len(found) <= SUGGEST_MAX_ORGS else {}
+        return self.candidates
 
     def _pick(self, key: str, orgs: list[Org]) -> Org | str:
         by_code = [org for org in orgs if org.code.lower() == key]
@@ -417,6 +442,11 @@ class _OrgIndex:
 
 # Names looked up per query by their tails (SQLite allows 32,766 parameters).
 LOOKUP_CHUNK = 2000
+# An unknown org name gets a suggestion when the scope holds at most this many orgs (comparing
+# with each costs microseconds), for at most this many names a file, if one is this similar.
+SUGGEST_MAX_ORGS = 3000
+SUGGEST_NAMES = 50
+SUGGEST_CUTOFF = 0.75
 
 
 def _parent_keys(orgs: list[Org]) -> dict[int, list[str]]:

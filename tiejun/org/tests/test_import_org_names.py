@@ -69,8 +69,9 @@ def test_a_name_written_another_way_finds_the_org_and_says_so(tmp_path, people, 
 def test_a_name_that_only_ends_like_an_org_is_not_taken_for_it(tmp_path, people):
     make_org("生态环境处党支部", Org.Kind.branch, people.root, code="C")
     plan = _plan(tmp_path, ["土壤生态环境处党支部", "中共水生态环境处支部委员会"])
-    assert [p.message for p in plan.problems] == [
-        "找不到党组织“土壤生态环境处党支部”，或该组织不在您的管理范围内；请核对名称或组织代码"
+    assert [p.message for p in plan.problems] == [  # a question for the user, not a match
+        "找不到党组织“土壤生态环境处党支部”，或该组织不在您的管理范围内；请核对名称或组织代码；"
+        "是否为“生态环境处党支部”？"
     ]
     assert [member.org for member in plan.new] == [people.branch_b]  # by its formal name
 
@@ -122,3 +123,20 @@ def test_a_loosely_named_org_costs_the_same_queries_for_few_and_many_rows(
         assert import_members(path=few, kind="xlsx", user=people.office).saved
     with django_assert_max_num_queries(len(few_run.captured_queries)):
         assert import_members(path=many, kind="xlsx", user=people.office).saved
+
+
+def test_a_mistyped_org_name_is_answered_with_the_likeliest_org_in_scope(tmp_path, people):
+    plan = _plan(tmp_path, ["大气环境党支部", "水生态环境处党支部", "不存在的支部"],
+                 user=people.secretary_a)  # fmt: skip
+    messages = [p.message for p in plan.problems]
+    assert messages[0].endswith("；是否为“大气环境处党支部”？")
+    # 水生态环境处党支部 exists outside the secretary's branch: neither found nor named.
+    assert [m.endswith("请核对名称或组织代码") for m in messages[1:]] == [True, True]
+
+
+def test_no_suggestion_is_looked_for_in_a_scope_too_big_to_compare(tmp_path, people, monkeypatch):
+    from tiejun.org import importer
+
+    monkeypatch.setattr(importer, "SUGGEST_MAX_ORGS", 2)
+    plan = _plan(tmp_path, ["大气环境党支部"])
+    assert plan.problems[0].message.endswith("请核对名称或组织代码")
