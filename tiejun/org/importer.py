@@ -386,8 +386,8 @@ class _OrgIndex:
     def _suggest(self, unknown: list[str]) -> None:
         """Add the likeliest org to a "not found" ("大气环境党支部" → 大气环境处党支部?), where
         the user's scope is small enough to compare names with (a province's, not a ministry's)."""
-        unknown = unknown[: SUGGEST_NAMES - self.suggested]
-        if not unknown or self.suggested >= SUGGEST_NAMES:
+        unknown = unknown[: max(0, SUGGEST_NAMES - self.suggested)]
+        if not unknown:
             return
         self.suggested += len(unknown)
         names_by_key = self._suggestible()
@@ -399,7 +399,7 @@ class _OrgIndex:
     def _suggestible(self) -> dict[str, str]:
         """Folded name → name of the orgs members may go into, or nothing for a big scope."""
         if self.candidates is None:
-            rows = self.orgs.filter(kind__in=MEMBER_HOLDING_KINDS, dissolved_on__isnull=True)
+            rows = self.orgs.active(self.today).filter(kind__in=MEMBER_HOLDING_KINDS)
             found = list(rows.values_list("name_folded", "name")[: SUGGEST_MAX_ORGS + 1])
             self.candidates = dict(found) if len(found) <= SUGGEST_MAX_ORGS else {}
         return self.candidates
