@@ -814,10 +814,11 @@ def _insert_members(members: list[Member]) -> None:
     insert_rows(members)
     digests = [member.id_digest for member in members]
     ids = dict(Member.objects.filter(id_digest__in=digests).values_list("id_digest", "pk"))
+    database = router.db_for_write(Member)
     for member in members:
         member.pk = ids[member.id_digest]
         member._state.adding = False
-        member._state.db = router.db_for_write(Member)
+        member._state.db = database
 
 
 def _created_entry(member: Member) -> services.ChangeEntry:
