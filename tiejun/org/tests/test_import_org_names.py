@@ -135,8 +135,8 @@ def test_a_mistyped_org_name_is_answered_with_the_likeliest_org_in_scope(tmp_pat
 
 
 def test_no_suggestion_is_looked_for_in_a_scope_too_big_to_compare(tmp_path, people, monkeypatch):
-    from tiejun.org import importer
+    from tiejun.org import import_orgs
 
-    monkeypatch.setattr(importer, "SUGGEST_MAX_ORGS", 2)
+    monkeypatch.setattr(import_orgs, "SUGGEST_MAX_ORGS", 2)
     plan = _plan(tmp_path, ["大气环境党支部"])
     assert plan.problems[0].message.endswith("请核对名称或组织代码")
