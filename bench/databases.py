@@ -25,7 +25,11 @@ PG_SERVER = os.environ.get("TIEJUN_BENCH_POSTGRES", "postgres://postgres@127.0.0
 PG_NAME = "tiejun_bench"
 
 
-DEMO_CODE = ("tiejun/org/demo_data.py", "tiejun/org/management/commands/demo.py")
+DEMO_CODE = (
+    "tiejun/org/demo_data.py",
+    "tiejun/org/demo_tree.py",
+    "tiejun/org/management/commands/demo.py",
+)
 
 
 def schema_digest() -> str:
