@@ -18,6 +18,13 @@ from tiejun.org.models import Org
 
 # Names and codes looked up per query.
 KEYS_PER_QUERY = 500
+# Names looked up per query by their tails (SQLite allows 32,766 parameters).
+LOOKUP_CHUNK = 2000
+# An unknown org name gets a suggestion when the scope holds at most this many orgs (comparing
+# with each costs microseconds), for at most this many names a file, if one is this similar.
+SUGGEST_MAX_ORGS = 3000
+SUGGEST_NAMES = 50
+SUGGEST_CUTOFF = 0.75
 
 
 @lru_cache(maxsize=4096)
@@ -45,6 +52,7 @@ class OrgIndex:
         return _folded(text)
 
     def load(self, keys: set[str]) -> None:
+        """Find the orgs these keys (folded names and codes) stand for, those not known yet."""
         wanted = sorted(keys - self.found.keys() - {""})
         for start in range(0, len(wanted), KEYS_PER_QUERY):
             chunk = wanted[start : start + KEYS_PER_QUERY]
@@ -134,15 +142,6 @@ class OrgIndex:
         if key in (org.name_folded, org.code.lower()) or self.found.get(key) == org:
             return True
         return names.name_key(key) == org.name_key
-
-
-# Names looked up per query by their tails (SQLite allows 32,766 parameters).
-LOOKUP_CHUNK = 2000
-# An unknown org name gets a suggestion when the scope holds at most this many orgs (comparing
-# with each costs microseconds), for at most this many names a file, if one is this similar.
-SUGGEST_MAX_ORGS = 3000
-SUGGEST_NAMES = 50
-SUGGEST_CUTOFF = 0.75
 
 
 def _parent_keys(orgs: list[Org]) -> dict[int, list[str]]:
