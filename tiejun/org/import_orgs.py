@@ -119,7 +119,7 @@ class OrgIndex:
         org = candidates[0]
         if org.kind not in MEMBER_HOLDING_KINDS:
             return f"“{org.name}”是{org.get_kind_display()}，党员须登记在党支部等党组织"
-        if org.dissolved_on or (org.ends_on and org.ends_on < self.today):
+        if not org.is_active(self.today):
             return f"“{org.name}”已撤销，不能再登记党员"
         return org
 

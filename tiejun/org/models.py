@@ -173,6 +173,10 @@ class Org(ChoiceLabels, models.Model):
         if self.kind == self.Kind.temporary_branch and not self.starts_on:
             raise ValidationError({"starts_on": _("临时党支部须填写成立日期。")})
 
+    def is_active(self, on: dt.date) -> bool:
+        """One org's answer to OrgQuerySet.active(on): not dissolved, not past its end."""
+        return self.dissolved_on is None and (self.ends_on is None or self.ends_on >= on)
+
     @property
     def is_temporary(self) -> bool:
         return self.kind == self.Kind.temporary_branch

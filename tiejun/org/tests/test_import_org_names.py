@@ -4,6 +4,8 @@ parents, refused when they could name another, and always pointed out in the pre
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tiejun.org.importer import import_members, plan_import
@@ -140,3 +142,15 @@ def test_no_suggestion_is_looked_for_in_a_scope_too_big_to_compare(tmp_path, peo
     monkeypatch.setattr(import_orgs, "SUGGEST_MAX_ORGS", 2)
     plan = _plan(tmp_path, ["大气环境党支部"])
     assert plan.problems[0].message.endswith("请核对名称或组织代码")
+
+
+def test_an_org_dissolved_or_past_its_end_takes_no_members(tmp_path, people):
+    ended = dt.date(2024, 1, 1)
+    make_org("已撤销党支部", Org.Kind.branch, people.root, code="D", dissolved_on=ended)
+    make_org("巡视组临时党支部", Org.Kind.temporary_branch, people.root, code="T",
+             starts_on=dt.date(2024, 3, 1), ends_on=dt.date(2024, 6, 30))  # fmt: skip
+    plan = _plan(tmp_path, ["已撤销党支部", "巡视组临时党支部"])
+    assert [p.message for p in plan.problems] == [
+        "“已撤销党支部”已撤销，不能再登记党员",
+        "“巡视组临时党支部”已撤销，不能再登记党员",
+    ]
